@@ -18,8 +18,18 @@ PARTS = ("devlearn", "devlearn.environments", "devlearn.datasets", "devlearn.ana
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(REPO),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+        ],
         check=True,
     )
     (found,) = out.glob("devlearn-*.whl")
@@ -33,16 +43,25 @@ def test_wheel_maps_the_folders_under_devlearn(wheel: Path) -> None:
     top_level = {name.split("/")[0] for name in names if not name.startswith("devlearn-")}
     # A top-level `datasets` would shadow Hugging Face's package.
     assert top_level == {"devlearn"}
-    assert any(name.endswith(".xml") for name in names if "environments/assets" in name) or not list(
-        (REPO / "environments" / "assets").glob("*.xml")
-    )
+    assert any(
+        name.endswith(".xml") for name in names if "environments/assets" in name
+    ) or not list((REPO / "environments" / "assets").glob("*.xml"))
 
 
 def test_installed_wheel_imports_all_parts(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
     )
     code = (
@@ -53,7 +72,11 @@ def test_installed_wheel_imports_all_parts(wheel: Path, tmp_path: Path) -> None:
     )
     env = dict(os.environ, PYTHONPATH=str(target))
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
         check=True,
     )
     lines = result.stdout.strip().splitlines()
