@@ -1,0 +1,1 @@
+"""Training the learner over developmental time (Lightning lives only in this package)."""

@@ -1,0 +1,199 @@
+"""The LightningDataModule: batches of frames, utterance tokens and speech features.
+
+Batch k of the plan (see `plan.py`) is built whole by one ``__getitem__`` call: a fancy-indexed
+gather from the memory-mapped frame shards, token rows from a matrix, log-mel rows from the
+speech cache. No per-sample decoding, so the data side costs a few milliseconds per batch.
+Batches stay uint8 until the training step converts and augments them on the device.
+
+Splits come from the dataset's sessions table (by session, never by utterance): the learner
+trains on ``train`` sessions and validates on ``val`` sessions; ``test`` is left to analysis.
+With several processes (ddp), every rank takes its own slice of each global batch, so the data
+seen per step is the same whatever the number of devices, for a fixed global batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lightning as L
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+
+from devlearn.models.vocab import Vocab
+from devlearn.training.config import TrainConfig
+from devlearn.training.plan import Plan, make_plan, temporal_partners
+from devlearn.training.samples import load_samples
+from devlearn.training.speech_cache import build_speech_cache, cache_key, open_speech_cache
+
+
+class BatchSource(torch.utils.data.Dataset):
+    """Map-style dataset whose item k is the whole batch k (for one rank)."""
+
+    def __init__(self, data: LearnerData, plan: Plan, batch_size: int, rank: int, world: int,
+                 partners: np.ndarray | None):  # fmt: skip
+        self.data, self.plan, self.partners = data, plan, partners
+        self.batch_size, self.rank, self.world = batch_size, rank, world
+        self.n_batches = len(plan) // (batch_size * world)
+
+    def __len__(self) -> int:
+        return self.n_batches
+
+    def positions(self, k: int) -> np.ndarray:
+        start = (k * self.world + self.rank) * self.batch_size
+        return np.arange(start, start + self.batch_size)
+
+    def __getitem__(self, k: int) -> dict[str, torch.Tensor]:
+        pos = self.positions(k)
+        d, plan = self.data, self.plan
+        frame_rows = plan.frame[pos]
+        utt = plan.utterance[pos]
+        batch = {
+            "position": torch.from_numpy(pos),
+            "frames": torch.from_numpy(d.gather(frame_rows)),
+            "tokens": torch.from_numpy(d.tokens[utt]),
+            "age_days": torch.from_numpy(plan.age_days[pos].astype(np.float32)),
+        }
+        if d.speech is not None:
+            feats, n_frames = d.speech
+            order = np.argsort(utt, kind="stable")  # memmap reads go forwards
+            rows = np.empty((len(utt), *feats.shape[1:]), dtype=np.float16)
+            rows[order] = feats[utt[order]]
+            batch["speech"] = torch.from_numpy(rows)
+            batch["speech_frames"] = torch.from_numpy(n_frames[utt].astype(np.int64))
+        if self.partners is not None:
+            batch["partner_frames"] = torch.from_numpy(d.gather(self.partners[pos]))
+        return batch
+
+
+class LearnerData:
+    """Samples, vocabulary, plans and caches for one run (no Lightning)."""
+
+    def __init__(self, path: str | Path, config: TrainConfig, cache_dir: Path | None = None,
+                 vocab: Vocab | None = None, progress: bool = False):  # fmt: skip
+        self.config = config
+        need_audio = config.objectives.speech
+        self.view, samples, self.index = load_samples(path, config.loader.age_months, need_audio)
+        self.train = samples.subset(samples.split == "train")
+        self.val = samples.subset(samples.split == "val")
+        self.vocab = vocab or Vocab.build(self.train.words)
+        self.fps = float(self.view.fps or 1.0)
+        self._cache_dir, self._progress = cache_dir, progress
+        self.speech = None
+
+    # --- per-split arrays (train rows first, then val rows) -----------------------------
+
+    def prepare(self) -> None:
+        """Token matrix and (when speech is on) the speech cache; idempotent."""
+        both_words = self.train.words + self.val.words
+        self.tokens = np.asarray(
+            [self.vocab.encode(w, self.config.model.max_words) for w in both_words], dtype=np.int64
+        ).reshape(len(both_words), self.config.model.max_words)
+        if self.config.objectives.speech:
+            self.speech = self._speech_cache()
+
+    def _speech_cache(self) -> tuple[np.ndarray, np.ndarray]:
+        m = self.config.model
+        cat = lambda f: np.concatenate([getattr(self.train, f), getattr(self.val, f)])  # noqa: E731
+        ids = self.train.utt_id + self.val.utt_id
+        key = cache_key(self.view.path, ids, m.n_mels, m.max_speech_s)
+        if self._cache_dir is None:
+            raise ValueError("a cache folder is needed for speech features")
+        path = Path(self._cache_dir) / f"speech-{key}.npy"
+        if not path.exists():
+            build_speech_cache(self.view, cat("session"), cat("t_start"), cat("t_end"),
+                               cat("has_audio"), m.n_mels, m.max_speech_s, path,
+                               progress=self._progress)  # fmt: skip
+        return open_speech_cache(path)
+
+    def gather(self, rows: np.ndarray) -> np.ndarray:
+        return self.view.gather_frames(self.index.shard[rows], self.index.row[rows])
+
+    # --- plans ---------------------------------------------------------------------------
+
+    def train_plan(self) -> Plan:
+        c, t = self.config, self.train
+        return make_plan(
+            t.age_days, t.frame_lo, t.frame_hi, c.curriculum, c.loader.passes, c.seed,
+            c.loader.age_bucket_days,
+        )  # fmt: skip
+
+    def val_plan(self) -> Plan | None:
+        """Every val utterance once, with its middle frame, in a fixed order."""
+        if len(self.val) == 0:
+            return None
+        n_train = len(self.train)
+        order = np.arange(len(self.val))
+        mid = (self.val.frame_lo + self.val.frame_hi) // 2
+        return Plan(order, mid, order + n_train, self.val.age_days.astype(np.float64))
+
+    def partners(self, plan: Plan, val: bool = False) -> np.ndarray | None:
+        """Temporal positives for each plan position (None when that objective is off)."""
+        c = self.config.objectives
+        if c.temporal == 0:
+            return None
+        src = self.val if val else self.train
+        rows = plan.sample
+        max_offset = int(round(c.temporal_window_s * self.fps))
+        return temporal_partners(plan.frame, src.session_lo[rows], src.session_hi[rows],
+                                 max_offset, self.config.seed)  # fmt: skip
+
+
+class LearnerDataModule(L.LightningDataModule):
+    """Training batches from ``start_batch`` on (for resuming) and a small validation set."""
+
+    def __init__(self, data: LearnerData, start_batch: int = 0):
+        super().__init__()
+        self.data = data
+        self.start_batch = start_batch
+        self.plan = data.train_plan()
+        self.vplan = data.val_plan()
+
+    def prepare_data(self) -> None:
+        self.data.prepare()
+
+    def setup(self, stage: str | None = None) -> None:
+        if not hasattr(self.data, "tokens"):  # ranks other than 0 (prepare_data ran on rank 0)
+            self.data.prepare()
+
+    def _world(self) -> tuple[int, int]:
+        trainer = self.trainer
+        return (0, 1) if trainer is None else (trainer.global_rank, trainer.world_size)
+
+    def batches_per_run(self, world: int = 1) -> int:
+        return len(self.plan) // (self.data.config.loader.batch_size * world)
+
+    def train_source(self) -> BatchSource:
+        rank, world = self._world()
+        partners = self.data.partners(self.plan)
+        return BatchSource(self.data, self.plan, self.data.config.loader.batch_size, rank, world,
+                           partners)  # fmt: skip
+
+    def train_dataloader(self) -> DataLoader:
+        source = self.train_source()
+        end = len(source)
+        if self.data.config.max_steps is not None:
+            end = min(end, self.data.config.max_steps)
+        return self._loader(source, range(self.start_batch, end))
+
+    def val_dataloader(self) -> DataLoader | list:
+        if self.vplan is None:
+            return []
+        rank, world = self._world()
+        bs = min(self.data.config.loader.batch_size, len(self.vplan) // world)
+        if bs < 2:
+            return []
+        source = BatchSource(self.data, self.vplan, bs, rank, world,
+                             self.data.partners(self.vplan, val=True))  # fmt: skip
+        return self._loader(source, range(min(len(source), self.data.config.loader.val_batches)))
+
+    def _loader(self, source: BatchSource, batches: range) -> DataLoader:
+        workers = self.data.config.loader.num_workers
+        return DataLoader(
+            source,
+            batch_size=None,
+            sampler=batches,
+            num_workers=workers,
+            persistent_workers=workers > 0,
+            pin_memory=torch.cuda.is_available() and self.data.config.trainer.accelerator != "cpu",
+        )
