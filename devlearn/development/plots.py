@@ -136,14 +136,19 @@ def age_grid(image: np.ndarray, ages: list[float], fov_deg: float, path: str | P
 
     from devlearn.development.transform import AgeVisionTransform
 
-    frames = torch.from_numpy(image).permute(2, 0, 1)[None].float()
-    transform = AgeVisionTransform(fov_deg=fov_deg)
+    # Mirror the borders first: the FFT filter wraps around, and a picture's top and bottom
+    # are not neighbours.
+    margin = max(image.shape[:2]) // 8
+    padded = np.pad(image, ((margin, margin), (margin, margin), (0, 0)), mode="reflect")
+    frames = torch.from_numpy(np.ascontiguousarray(padded)).permute(2, 0, 1)[None].float()
+    inside = (slice(margin, margin + image.shape[0]), slice(margin, margin + image.shape[1]))
+    transform = AgeVisionTransform(fov_deg=fov_deg * padded.shape[0] / image.shape[0])
     columns = len(ages) + 1
     figure, grid = plt.subplots(1, columns, figsize=(2.6 * columns, 3.0), layout="constrained")
     grid[0].imshow(image)
     grid[0].set_title("adult", fontsize=10)
     for axes, age in zip(grid[1:], ages, strict=True):
-        seen = transform(frames, age)[0].permute(1, 2, 0).numpy()
+        seen = transform(frames, age)[0].permute(1, 2, 0).numpy()[inside]
         axes.imshow(seen.clip(0, 1))
         axes.set_title(f"{age:g} months\n{vision.acuity_cpd(age):.1f} cpd", fontsize=10)
     for axes in grid:

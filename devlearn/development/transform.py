@@ -101,9 +101,9 @@ class AgeVisionTransform(nn.Module):
         blur = child & (PASS_FRACTION * cutoff < math.hypot(0.5, 0.5)) & self.acuity
         colour = keep_colour if self.colour else np.ones(batch)
         gain = keep_contrast if self.contrast else np.ones(batch)
-        return self._apply(images, colour, gain, cutoff, blur)
+        return self._see_at_ages(images, colour, gain, cutoff, blur)
 
-    def _apply(
+    def _see_at_ages(
         self,
         images: torch.Tensor,
         colour: np.ndarray,

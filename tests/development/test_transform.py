@@ -155,6 +155,12 @@ def test_blurred_frames_get_contrast_and_colour_too():
     assert out.min() >= 0 and out.max() <= 1
 
 
+def test_moves_between_devices_like_a_module():
+    t = AgeVisionTransform(fov_deg=20.0).to("cpu").float()
+    assert list(t.state_dict()) == []  # nothing to save: everything follows from the age
+    assert t(torch.rand(1, 3, 8, 8), 1.0).shape == (1, 3, 8, 8)
+
+
 def test_dtypes_and_output_range():
     images = torch.rand(2, 3, 40, 40)
     t = AgeVisionTransform(fov_deg=20.0)
