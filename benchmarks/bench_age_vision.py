@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import time
 
@@ -67,7 +68,8 @@ def main() -> None:
     }
     print(
         f"AgeVisionTransform: {args.batch} frames {args.size}x{args.size}, fov {args.fov:g} deg, "
-        f"device {device}, {torch.get_num_threads()} threads, {args.repeats} repeats"
+        f"device {device}, {torch.get_num_threads()} threads, {args.repeats} repeats; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work slows it)"
     )
     ours = {}
     for name, ages in mixes.items():

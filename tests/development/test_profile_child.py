@@ -93,3 +93,15 @@ def test_cohort_has_late_walkers_and_quiet_households():
     groups = [c.family_group for c in children]
     assert groups.count("working") / 300 == pytest.approx(23 / 42, abs=0.08)
     assert {c.sex for c in children} == {"female", "male"}
+
+
+def test_profile_import_leaves_torch_and_matplotlib_alone():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, devlearn.development, devlearn.development.commands;"
+        "print('torch' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "False"], result.stderr
