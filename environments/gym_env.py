@@ -1,0 +1,166 @@
+"""A gymnasium environment over the simulated home, for embodied-agent research.
+
+Observation (Dict): egocentric ``rgb`` (H, W, 3) uint8; ``audio``, the caregiver's voice and
+room sound since the last step (float32, 16 kHz, fixed length); ``head_pose`` (x, y, eye
+height, azimuth, elevation); ``posture`` (index into POSTURES); ``age_months``.
+Action (Box, 3): head azimuth and elevation change (radians per step, scaled from [-1, 1]),
+and forward locomotion (used only while crawling or walking). With ``passive=True`` the
+built-in attention model moves the head and the action is ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+try:
+    import gymnasium as gym
+    from gymnasium import spaces
+except ImportError:  # pragma: no cover - gymnasium is a dependency
+    gym = None
+
+POSTURES = ("supine", "sitting", "crawling", "standing", "walking")
+SAMPLE_RATE = 16000
+MAX_TURN = 0.35  # rad per step at action 1
+ENV_IDS: dict[str, dict[str, Any]] = {
+    "devlearn/Infant-v0": {},
+    "devlearn/InfantPassive-v0": {"passive": True},
+}
+
+
+class InfantEnv(gym.Env if gym else object):
+    """One infant at a fixed age in a seeded home; an episode is ``max_steps`` frames."""
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 5}
+
+    def __init__(
+        self,
+        age_months: float = 12.0,
+        size: int = 64,
+        fps: float = 5.0,
+        fovy: float = 100.0,
+        passive: bool = False,
+        max_steps: int = 300,
+        n_objects: int = 6,
+        audio: bool = True,
+        render_mode: str | None = None,
+    ):
+        if not 0.0 <= age_months <= 48.0:
+            raise ValueError(f"age_months {age_months} outside 0-48")
+        self.age_months, self.size, self.fps, self.fovy = float(age_months), size, fps, fovy
+        self.passive, self.max_steps, self.n_objects = passive, max_steps, n_objects
+        self.audio, self.render_mode = audio, render_mode
+        self.samples_per_step = int(round(SAMPLE_RATE / fps))
+        self.observation_space = spaces.Dict(
+            {
+                "rgb": spaces.Box(0, 255, (size, size, 3), np.uint8),
+                "audio": spaces.Box(-1.0, 1.0, (self.samples_per_step,), np.float32),
+                "head_pose": spaces.Box(-np.inf, np.inf, (5,), np.float32),
+                "posture": spaces.Discrete(len(POSTURES)),
+                "age_months": spaces.Box(0.0, 48.0, (1,), np.float32),
+            }
+        )
+        self.action_space = spaces.Box(-1.0, 1.0, (3,), np.float32)
+        self.sim = None
+        self._rgb = None
+
+    # ---- gymnasium API ----
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        super().reset(seed=seed)
+        from devlearn.environments.catalog import CATEGORIES, sample_exemplar
+        from devlearn.environments.sim import SimConfig, Simulation
+
+        from devlearn.development import Child
+
+        episode_seed = int(self.np_random.integers(2**31 - 1))
+        rng = np.random.default_rng(episode_seed)
+        cats = rng.choice(len(CATEGORIES), self.n_objects, replace=False)
+        exemplars = [sample_exemplar(CATEGORIES[c], int(rng.integers(1000))) for c in cats]
+        profile = Child(int(rng.integers(2**31 - 1))).at(self.age_months)
+        if self.sim is not None:
+            self.sim.close()
+        config = SimConfig(
+            fps=self.fps, size=(self.size, self.size), fovy=self.fovy, segmentation=False
+        )
+        self.sim = Simulation(episode_seed, exemplars, profile, config)
+        self._speech = self._speech_track(episode_seed) if self.audio else None
+        self.steps = 0
+        self._rgb, _ = self.sim.step(passive=True)
+        return self._observation(), {"posture": self.sim.infant.posture}
+
+    def step(self, action):
+        action = np.clip(np.asarray(action, dtype=np.float32).reshape(3), -1.0, 1.0)
+        infant = self.sim.infant
+        if not self.passive:
+            infant.turn(float(action[0]) * MAX_TURN, float(action[1]) * MAX_TURN)
+            if infant.posture in ("crawling", "walking") and action[2] > 0:
+                _, hi = infant.profile.locomotion_speed_mps
+                heading = np.array([np.cos(infant.body_yaw), np.sin(infant.body_yaw)])
+                bound = np.array(infant.bounds)
+                infant.pos = np.clip(
+                    infant.pos + heading * float(action[2]) * hi / self.fps, -bound, bound
+                )
+        self._rgb, _ = self.sim.step(passive=self.passive)
+        self.steps += 1
+        truncated = self.steps >= self.max_steps
+        info = {"posture": infant.posture, "caregiver_activity": self.sim.caregiver.activity}
+        return self._observation(), 0.0, False, truncated, info
+
+    def render(self):
+        return None if self._rgb is None else self._rgb.copy()
+
+    def close(self):
+        if self.sim is not None:
+            self.sim.close()
+            self.sim = None
+
+    # ---- helpers ----
+    def _observation(self) -> dict[str, Any]:
+        infant = self.sim.infant
+        pose = np.array(
+            [*infant.pos, infant.eye_height, infant.azimuth, infant.elevation], dtype=np.float32
+        )
+        return {
+            "rgb": self._rgb,
+            "audio": self._audio_chunk(),
+            "head_pose": pose,
+            "posture": POSTURES.index(infant.posture),
+            "age_months": np.array([self.age_months], dtype=np.float32),
+        }
+
+    def _speech_track(self, seed: int) -> np.ndarray:
+        """The episode's caregiver speech and room sound, planned up front (as in `simulate`)."""
+        from devlearn.environments.audio_scene import AudioScene
+        from devlearn.environments.language import CaregiverLanguage, LanguageConfig
+        from devlearn.environments.speech import SpeechSynthesizer, household_voices
+
+        duration = (self.max_steps + 1) / self.fps
+        profile = self.sim.infant.profile
+        lang = CaregiverLanguage(
+            LanguageConfig(), [e.category for e in self.sim.world.exemplars], seed=seed
+        )
+        scene = AudioScene(seed, duration)
+        synth, voice = SpeechSynthesizer(), household_voices(seed, n=1)[0]
+        cats = [e.category for e in self.sim.world.exemplars]
+        for t in lang.schedule(duration, profile.words_per_hour, profile.mean_utterance_length):
+            u = lang.next_utterance(cats[:1], None, cats[1:], profile.mean_utterance_length)
+            scene.place(
+                synth.say(
+                    u.text,
+                    voice,
+                    profile.id_pitch_raise_semitones,
+                    profile.id_pitch_variability,
+                    profile.id_rate_factor,
+                ),
+                t,
+            )
+        return scene.render().astype(np.float32)
+
+    def _audio_chunk(self) -> np.ndarray:
+        n = self.samples_per_step
+        if self._speech is None:
+            return np.zeros(n, dtype=np.float32)
+        start = self.steps * n
+        chunk = self._speech[start : start + n]
+        return np.pad(chunk, (0, n - len(chunk))).astype(np.float32)

@@ -1,0 +1,189 @@
+"""One simulated home with an infant and a caregiver, stepped frame by frame.
+
+Shared by the dataset writer (`session.py`) and the gymnasium environment: physics, the two
+bodies, carried toys, the egocentric render and the per-frame ground truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from devlearn.environments.caregiver import Caregiver
+from devlearn.environments.catalog import Exemplar
+from devlearn.environments.infant import Infant, Target
+from devlearn.environments.infant_body import InfantRig
+from devlearn.environments.render import FrameRenderer, GroundTruth
+from devlearn.environments.world import TIMESTEP, World, build_world
+
+MOVING_SPEED = 0.15  # m/s above which a toy counts as moving for attention
+
+
+@dataclass
+class SimConfig:
+    """Rendering and stepping settings of a simulation."""
+
+    fps: float = 5.0
+    size: tuple[int, int] = (96, 96)
+    fovy: float = 100.0
+    segmentation: bool = True  # ground truth needs it; the gym env may switch it off
+
+    def __post_init__(self):
+        if not self.fps > 0:
+            raise ValueError(f"fps must be positive, got {self.fps}")
+        if min(self.size) < 8:
+            raise ValueError(f"frame size must be at least 8x8, got {self.size}")
+        if not 10.0 <= self.fovy <= 170.0:
+            raise ValueError(f"fovy must be within 10-170 degrees, got {self.fovy}")
+
+
+class Simulation:
+    """A world plus its dynamic state; `step` advances one frame and renders it."""
+
+    def __init__(
+        self,
+        seed: int,
+        exemplars: list[Exemplar],
+        profile,
+        config: SimConfig,
+        home_seed: int | None = None,
+    ):
+        import mujoco
+
+        self.config = config
+        self.rng = np.random.default_rng([seed, 99])
+        self.world: World = build_world(
+            seed if home_seed is None else home_seed,
+            exemplars,
+            config.fovy,
+            config.size,
+            placement_seed=seed,
+        )
+        self.model = self.world.model
+        self.data = mujoco.MjData(self.model)
+        self.nstep = max(1, int(round(1.0 / (config.fps * TIMESTEP))))
+        self.dt = self.nstep * TIMESTEP
+        self.infant = Infant(profile, self.rng, self.world.half_x, self.world.half_y)
+        self.caregiver = Caregiver(self.model, self.rng, self.world.half_x, self.world.half_y)
+        self.infant_rig = InfantRig(self.model)
+        self.renderer = FrameRenderer(self.world, config.size)
+        self.time = 0.0
+        self.cam = self.infant_rig.camera
+        self._qpos_adr = [
+            int(self.model.jnt_qposadr[self.model.body_jntadr[b]]) for b in self.world.object_bodies
+        ]
+        self._qvel_adr = [
+            int(self.model.jnt_dofadr[self.model.body_jntadr[b]]) for b in self.world.object_bodies
+        ]
+        self._pose_bodies()
+        mujoco.mj_step(self.model, self.data, nstep=50)  # let toys settle where they were put
+
+    # ---- state accessors ----
+    def object_positions(self) -> np.ndarray:
+        return np.array([self.data.qpos[a : a + 3] for a in self._qpos_adr]).reshape(-1, 3)
+
+    def object_speeds(self) -> np.ndarray:
+        return np.array([np.linalg.norm(self.data.qvel[a : a + 3]) for a in self._qvel_adr])
+
+    def held_by_caregiver(self) -> int | None:
+        return self.caregiver.carrying
+
+    def held(self) -> int | None:
+        """The toy held by anyone (the infant's own first)."""
+        return self.infant.held if self.infant.held is not None else self.caregiver.carrying
+
+    def attention_targets(self) -> list[Target]:
+        """Faces, hands and toys the infant could look at this frame, by kind."""
+        head = self.data.mocap_pos[self.caregiver.rig.head].copy()
+        targets = [Target("face", "faces", head)]
+        for side, pos in self.caregiver.hand_pos.items():
+            targets.append(Target(f"hand_{side}", "hands", np.asarray(pos).copy()))
+        positions, speeds = self.object_positions(), self.object_speeds()
+        held = {self.infant.held, self.caregiver.carrying}
+        for i, pos in enumerate(positions):
+            kind = "held" if i in held else "moving" if speeds[i] > MOVING_SPEED else "scene"
+            targets.append(Target(f"obj{i}", kind, pos.copy()))
+        return targets
+
+    def project(self, point: np.ndarray) -> tuple[float, float] | None:
+        """Pixel (x, y) of a world point in the egocentric frame, None if behind the eye."""
+        return self.project_direction(np.asarray(point, float) - self.data.cam_xpos[self.cam])
+
+    def project_direction(self, vec: np.ndarray) -> tuple[float, float] | None:
+        rot = self.data.cam_xmat[self.cam].reshape(3, 3)
+        c = rot.T @ np.asarray(vec, float)
+        if c[2] >= -1e-6:  # the camera looks along its -z axis
+            return None
+        height, width = self.config.size
+        focal = 0.5 * height / np.tan(np.radians(self.config.fovy) / 2)
+        return (width / 2 + focal * c[0] / -c[2], height / 2 - focal * c[1] / -c[2])
+
+    def gaze_pixel(self) -> tuple[float, float]:
+        """Where the eyes look in the frame, in pixels (NaN when outside it)."""
+        xy = self.project_direction(self.infant.gaze_dir)
+        height, width = self.config.size
+        if xy is None or not (0 <= xy[0] < width and 0 <= xy[1] < height):
+            return float("nan"), float("nan")
+        return float(xy[0]), float(xy[1])
+
+    # ---- stepping ----
+    def step(self, passive: bool = True) -> tuple[np.ndarray, GroundTruth | None]:
+        """Advance one frame; returns the egocentric RGB frame and its ground truth."""
+        import mujoco
+
+        dt = self.dt
+        infant = self.infant
+        infant.maybe_change_posture(dt)
+        infant.locomote(dt, self.object_positions())
+        if passive:
+            infant.attend(dt, self.attention_targets())
+        taken = {infant.held, self.caregiver.carrying}
+        free = [i for i in range(len(self._qpos_adr)) if i not in taken]
+        self.caregiver.step(self.data, dt, infant, self.object_positions(), free)
+        if self.caregiver.given is not None:
+            infant.held, infant.hold_left = self.caregiver.given, float(self.rng.uniform(3, 12))
+        if infant.held is not None:
+            infant.hold_left -= dt
+            if infant.hold_left <= 0 or not infant.can_hold:
+                infant.held = None  # drops it; physics takes over
+        self._pose_bodies()
+        mujoco.mj_step(self.model, self.data, nstep=self.nstep)
+        self._pose_carried()
+        self._keep_in_room()
+        mujoco.mj_kinematics(self.model, self.data)
+        mujoco.mj_camlight(self.model, self.data)
+        self.time += dt
+        return self.renderer.render(self.data, self.config.segmentation)
+
+    def _pose_bodies(self) -> None:
+        infant = self.infant
+        self.infant_rig.pose(
+            self.data, infant.eye, infant.azimuth, infant.elevation, infant.hands()
+        )
+        self._pose_carried()
+
+    def _pose_carried(self) -> None:
+        """Carried toys follow the hand kinematically and float (gravity compensated)."""
+        carried = {}
+        if self.caregiver.carrying is not None:
+            carried[self.caregiver.carrying] = self.caregiver.hand_pos["r"] + [0, 0, 0.03]
+        if self.infant.held is not None:
+            carried[self.infant.held] = self.infant.held_object_pos()
+        for i, body in enumerate(self.world.object_bodies):
+            self.model.body_gravcomp[body] = 1.0 if i in carried else 0.0
+        for i, pos in carried.items():
+            a, v = self._qpos_adr[i], self._qvel_adr[i]
+            self.data.qpos[a : a + 3] = pos
+            self.data.qvel[v : v + 6] = 0.0
+
+    def _keep_in_room(self) -> None:
+        """Put back a toy that tunnelled out of the room (rare with fast throws)."""
+        hx, hy = self.world.half_x - 0.1, self.world.half_y - 0.1
+        for a, v in zip(self._qpos_adr, self._qvel_adr, strict=True):
+            x, y, z = self.data.qpos[a : a + 3]
+            if z < -0.2 or abs(x) > hx + 0.2 or abs(y) > hy + 0.2:
+                self.data.qpos[a : a + 3] = (np.clip(x, -hx, hx), np.clip(y, -hy, hy), 0.1)
+                self.data.qvel[v : v + 6] = 0.0
+
+    def close(self) -> None:
+        self.renderer.close()
