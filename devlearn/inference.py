@@ -62,14 +62,19 @@ class TrainedLearner:
         return self.model.embed_text(tokens).cpu()
 
     @torch.no_grad()
-    def encode_speech(self, waves: Sequence[np.ndarray], sample_rate: int = SAMPLE_RATE
-                      ) -> torch.Tensor:  # fmt: skip
+    def encode_speech(
+        self, waves: Sequence[np.ndarray], sample_rate: int = SAMPLE_RATE
+    ) -> torch.Tensor:
         """Mono waveforms (utterances or single words), cut to the model's max_speech_s."""
         if sample_rate != SAMPLE_RATE:
             import torchaudio.functional as AF
 
-            waves = [AF.resample(torch.as_tensor(w, dtype=torch.float32), sample_rate,
-                                 SAMPLE_RATE).numpy() for w in waves]  # fmt: skip
+            waves = [
+                AF.resample(
+                    torch.as_tensor(w, dtype=torch.float32), sample_rate, SAMPLE_RATE
+                ).numpy()
+                for w in waves
+            ]
         limit = int(self.model.config.max_speech_s * SAMPLE_RATE)
         lengths = torch.tensor([min(len(w), limit) for w in waves], dtype=torch.long)
         batch = torch.zeros(len(waves), limit)

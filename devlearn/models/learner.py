@@ -13,9 +13,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from devlearn.errors import UserError
 from devlearn.models.speech import LogMel, SpeechEncoder
 from devlearn.models.text import TextEncoder
 from devlearn.models.vision import build_vision
+
+
+class ConfigError(UserError, ValueError):
+    """An impossible setting: a ValueError for library callers, one line on the command line
+    (the CLI builds the config objects while parsing, before any command code runs)."""
 
 
 @dataclass
@@ -37,26 +43,33 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         if self.vision not in ("resnet", "vit"):
-            raise ValueError(f"model.vision must be 'resnet' or 'vit', got {self.vision!r}")
+            raise ConfigError(f"model.vision must be 'resnet' or 'vit', got {self.vision!r}")
         if self.text not in ("mean", "transformer"):
-            raise ValueError(f"model.text must be 'mean' or 'transformer', got {self.text!r}")
-        for name in ("vision_width", "image_size", "text_width", "max_words", "speech_width",
-                     "n_mels", "embed_dim"):  # fmt: skip
+            raise ConfigError(f"model.text must be 'mean' or 'transformer', got {self.text!r}")
+        for name in (
+            "vision_width",
+            "image_size",
+            "text_width",
+            "max_words",
+            "speech_width",
+            "n_mels",
+            "embed_dim",
+        ):
             if getattr(self, name) < 1:
-                raise ValueError(f"model.{name} must be positive, got {getattr(self, name)}")
+                raise ConfigError(f"model.{name} must be positive, got {getattr(self, name)}")
         if not 16 <= self.image_size <= 512:
-            raise ValueError(f"model.image_size must be 16..512 pixels, got {self.image_size}")
+            raise ConfigError(f"model.image_size must be 16..512 pixels, got {self.image_size}")
         if not 0.1 <= self.max_speech_s <= 30:
-            raise ValueError(f"model.max_speech_s must be 0.1..30 s, got {self.max_speech_s}")
+            raise ConfigError(f"model.max_speech_s must be 0.1..30 s, got {self.max_speech_s}")
         if not 0 < self.temperature <= 1:
-            raise ValueError(f"model.temperature must be in (0, 1], got {self.temperature}")
+            raise ConfigError(f"model.temperature must be in (0, 1], got {self.temperature}")
 
     @classmethod
     def from_dict(cls, values: dict) -> ModelConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(f"unknown model settings: {', '.join(unknown)}")
+            raise ConfigError(f"unknown model settings: {', '.join(unknown)}")
         return cls(**values)
 
     def to_dict(self) -> dict:

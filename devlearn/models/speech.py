@@ -29,8 +29,11 @@ class LogMel(nn.Module):
 
     @staticmethod
     def frames_for(n_samples: torch.Tensor) -> torch.Tensor:
-        """Number of feature frames that a waveform of ``n_samples`` gives (center=True)."""
-        return n_samples // HOP + 1
+        """Feature frames whose window lies inside a waveform of ``n_samples`` (at least 1).
+
+        Frames whose window reaches past the end would see padding, and a waveform padded in
+        a batch would then encode differently from the same waveform alone."""
+        return ((n_samples - N_FFT // 2) // HOP + 1).clamp(min=1)
 
     def forward(
         self, waves: torch.Tensor, lengths: torch.Tensor

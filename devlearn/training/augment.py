@@ -64,7 +64,10 @@ class BatchAugment(nn.Module):
         b, dev = x.shape[0], x.device
         lo, hi = self.config.crop_scale
         area = lo + (hi - lo) * self._rand(b, g, dev)
-        log_ratio = (self._rand(b, g, dev) * 2 - 1) * math.log(4 / 3)
+        # aspect ratio in [3/4, 4/3], narrowed so the crop fits (area 1 -> ratio 1)
+        r_lo = torch.maximum(area.log(), torch.full_like(area, -math.log(4 / 3)))
+        r_hi = torch.minimum(-area.log(), torch.full_like(area, math.log(4 / 3)))
+        log_ratio = r_lo + (r_hi - r_lo) * self._rand(b, g, dev)
         w = (area * log_ratio.exp()).sqrt().clamp(max=1.0)
         h = (area / log_ratio.exp()).sqrt().clamp(max=1.0)
         tx = (self._rand(b, g, dev) * 2 - 1) * (1 - w)

@@ -78,15 +78,25 @@ def read_checkpoint(path: str | Path) -> dict:
 
 
 def weights_finite(module) -> bool:  # noqa: ANN001
-    return all(bool(torch.isfinite(p).all()) for p in module.model.state_dict().values()
-               if p.is_floating_point())  # fmt: skip
+    return all(
+        bool(torch.isfinite(p).all())
+        for p in module.model.state_dict().values()
+        if p.is_floating_point()
+    )
 
 
 class AgeCheckpoints(L.Callback):
     """Counts samples, tracks the learner's age, saves at age marks, enforces the time budget."""
 
-    def __init__(self, run: Path, plan, data_path: str, every_months: float,  # noqa: ANN001
-                 every_minutes: float, max_minutes: float | None):  # fmt: skip
+    def __init__(
+        self,
+        run: Path,
+        plan,
+        data_path: str,
+        every_months: float,  # noqa: ANN001
+        every_minutes: float,
+        max_minutes: float | None,
+    ):
         self.run, self.plan, self.data_path = run, plan, data_path
         self.every_months, self.every_minutes, self.max_minutes = (
             every_months,

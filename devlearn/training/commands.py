@@ -62,10 +62,19 @@ def train(
     if data is None or out is None:
         raise UserError("devlearn train needs --data DATASET and --out RUN")
     try:
-        config = TrainConfig(curriculum=curriculum, seed=seed, max_minutes=max_minutes,
-                             max_steps=max_steps, model=model, objectives=objectives,
-                             augment=augment, loader=loader, optim=optim,
-                             checkpoints=checkpoints, trainer=trainer)  # fmt: skip
+        config = TrainConfig(
+            curriculum=curriculum,
+            seed=seed,
+            max_minutes=max_minutes,
+            max_steps=max_steps,
+            model=model,
+            objectives=objectives,
+            augment=augment,
+            loader=loader,
+            optim=optim,
+            checkpoints=checkpoints,
+            trainer=trainer,
+        )
     except ValueError as error:
         raise UserError(str(error)) from error
     from devlearn.training.run import run_training

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields
 
-from devlearn.models.learner import ModelConfig
+from devlearn.models.learner import ConfigError, ModelConfig
 
 CURRICULA = ("age", "shuffled", "reverse", "shuffled-utterances")
 
@@ -28,11 +28,11 @@ class ObjectiveConfig:
         for name in ("image_text", "image_speech", "temporal"):
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
-                raise ValueError(f"objectives.{name} must be a finite weight >= 0, got {value}")
+                raise ConfigError(f"objectives.{name} must be a finite weight >= 0, got {value}")
         if self.image_text + self.image_speech + self.temporal == 0:
-            raise ValueError("all objective weights are 0: switch at least one on")
+            raise ConfigError("all objective weights are 0: switch at least one on")
         if self.temporal_window_s <= 0:
-            raise ValueError(
+            raise ConfigError(
                 f"objectives.temporal_window_s must be > 0, got {self.temporal_window_s}"
             )
 
@@ -57,10 +57,10 @@ class AugmentConfig:
     def __post_init__(self) -> None:
         lo, hi = self.crop_scale
         if not 0 < lo <= hi <= 1:
-            raise ValueError(f"augment.crop_scale must satisfy 0 < lo <= hi <= 1, got {lo}, {hi}")
+            raise ConfigError(f"augment.crop_scale must satisfy 0 < lo <= hi <= 1, got {lo}, {hi}")
         for name in ("channel_permute", "greyscale", "hue", "brightness", "contrast"):
             if not 0 <= getattr(self, name) <= 1:
-                raise ValueError(f"augment.{name} must be in [0, 1], got {getattr(self, name)}")
+                raise ConfigError(f"augment.{name} must be in [0, 1], got {getattr(self, name)}")
 
 
 @dataclass
@@ -76,19 +76,19 @@ class LoaderConfig:
 
     def __post_init__(self) -> None:
         if self.batch_size < 2:
-            raise ValueError(
+            raise ConfigError(
                 f"loader.batch_size must be >= 2 for contrastive losses, got {self.batch_size}"
             )
         if self.passes < 1:
-            raise ValueError(f"loader.passes must be >= 1, got {self.passes}")
+            raise ConfigError(f"loader.passes must be >= 1, got {self.passes}")
         if self.age_months is not None:
             lo, hi = self.age_months
             if not (0 <= lo < hi):
-                raise ValueError(f"loader.age_months must be an age range lo < hi, got {lo}, {hi}")
+                raise ConfigError(f"loader.age_months must be an age range lo < hi, got {lo}, {hi}")
         if self.age_bucket_days < 1:
-            raise ValueError(f"loader.age_bucket_days must be >= 1, got {self.age_bucket_days}")
+            raise ConfigError(f"loader.age_bucket_days must be >= 1, got {self.age_bucket_days}")
         if self.num_workers < 0:
-            raise ValueError(f"loader.num_workers must be >= 0, got {self.num_workers}")
+            raise ConfigError(f"loader.num_workers must be >= 0, got {self.num_workers}")
 
 
 @dataclass
@@ -102,13 +102,15 @@ class OptimConfig:
 
     def __post_init__(self) -> None:
         if not (self.lr > 0 and math.isfinite(self.lr)):
-            raise ValueError(f"optim.lr must be a finite number > 0, got {self.lr}")
+            raise ConfigError(f"optim.lr must be a finite number > 0, got {self.lr}")
         if self.weight_decay < 0:
-            raise ValueError(f"optim.weight_decay must be >= 0, got {self.weight_decay}")
+            raise ConfigError(f"optim.weight_decay must be >= 0, got {self.weight_decay}")
         if self.warmup_steps < 0:
-            raise ValueError(f"optim.warmup_steps must be >= 0, got {self.warmup_steps}")
+            raise ConfigError(f"optim.warmup_steps must be >= 0, got {self.warmup_steps}")
         if not 0 <= self.min_lr_fraction <= 1:
-            raise ValueError(f"optim.min_lr_fraction must be in [0, 1], got {self.min_lr_fraction}")
+            raise ConfigError(
+                f"optim.min_lr_fraction must be in [0, 1], got {self.min_lr_fraction}"
+            )
 
 
 @dataclass
@@ -120,9 +122,9 @@ class CheckpointConfig:
 
     def __post_init__(self) -> None:
         if self.every_months <= 0:
-            raise ValueError(f"checkpoints.every_months must be > 0, got {self.every_months}")
+            raise ConfigError(f"checkpoints.every_months must be > 0, got {self.every_months}")
         if self.every_minutes <= 0:
-            raise ValueError(f"checkpoints.every_minutes must be > 0, got {self.every_minutes}")
+            raise ConfigError(f"checkpoints.every_minutes must be > 0, got {self.every_minutes}")
 
 
 @dataclass
@@ -137,14 +139,15 @@ class TrainerConfig:
     threads: int | None = None  # torch CPU threads (default: torch's choice)
     progress_bar: bool = True
     val_every_steps: int = 500
+    log_every_steps: int = 10
 
     def __post_init__(self) -> None:
         if self.num_nodes < 1:
-            raise ValueError(f"trainer.num_nodes must be >= 1, got {self.num_nodes}")
+            raise ConfigError(f"trainer.num_nodes must be >= 1, got {self.num_nodes}")
         if self.threads is not None and self.threads < 1:
-            raise ValueError(f"trainer.threads must be >= 1, got {self.threads}")
+            raise ConfigError(f"trainer.threads must be >= 1, got {self.threads}")
         if self.val_every_steps < 1:
-            raise ValueError(f"trainer.val_every_steps must be >= 1, got {self.val_every_steps}")
+            raise ConfigError(f"trainer.val_every_steps must be >= 1, got {self.val_every_steps}")
 
 
 # Settings that bound how long a run goes but not what it computes: a resumed run may change them.
@@ -153,6 +156,7 @@ BUDGET_KEYS = (
     "max_steps",
     "trainer.progress_bar",
     "trainer.val_every_steps",
+    "trainer.log_every_steps",
     "loader.num_workers",
     "checkpoints.every_minutes",
 )
@@ -176,13 +180,13 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         if self.curriculum not in CURRICULA:
-            raise ValueError(
+            raise ConfigError(
                 f"curriculum must be one of {', '.join(CURRICULA)}; got {self.curriculum!r}"
             )
         if self.max_minutes is not None and not self.max_minutes > 0:
-            raise ValueError(f"max_minutes must be > 0, got {self.max_minutes}")
+            raise ConfigError(f"max_minutes must be > 0, got {self.max_minutes}")
         if self.max_steps is not None and self.max_steps < 1:
-            raise ValueError(f"max_steps must be >= 1, got {self.max_steps}")
+            raise ConfigError(f"max_steps must be >= 1, got {self.max_steps}")
 
     def to_dict(self) -> dict:
         return _plain(asdict(self))
@@ -194,7 +198,7 @@ class TrainConfig:
         kwargs = {}
         for key, value in values.items():
             if key not in sections:
-                raise ValueError(f"unknown training setting {key!r}")
+                raise ConfigError(f"unknown training setting {key!r}")
             section_cls = _SECTIONS.get(key)
             if section_cls is None:
                 kwargs[key] = value
@@ -202,7 +206,7 @@ class TrainConfig:
             known = {f.name for f in fields(section_cls)}
             unknown = sorted(set(value) - known)
             if unknown:
-                raise ValueError(f"unknown setting(s) in {key}: {', '.join(unknown)}")
+                raise ConfigError(f"unknown setting(s) in {key}: {', '.join(unknown)}")
             kwargs[key] = section_cls(**{k: _tuple(v) for k, v in value.items()})
         return cls(**kwargs)
 

@@ -30,8 +30,15 @@ from devlearn.training.speech_cache import build_speech_cache, cache_key, open_s
 class BatchSource(torch.utils.data.Dataset):
     """Map-style dataset whose item k is the whole batch k (for one rank)."""
 
-    def __init__(self, data: LearnerData, plan: Plan, batch_size: int, rank: int, world: int,
-                 partners: np.ndarray | None):  # fmt: skip
+    def __init__(
+        self,
+        data: LearnerData,
+        plan: Plan,
+        batch_size: int,
+        rank: int,
+        world: int,
+        partners: np.ndarray | None,
+    ):
         self.data, self.plan, self.partners = data, plan, partners
         self.batch_size, self.rank, self.world = batch_size, rank, world
         self.n_batches = len(plan) // (batch_size * world)
@@ -52,6 +59,7 @@ class BatchSource(torch.utils.data.Dataset):
             "position": torch.from_numpy(pos),
             "frames": torch.from_numpy(d.gather(frame_rows)),
             "tokens": torch.from_numpy(d.tokens[utt]),
+            "utterance": torch.from_numpy(utt.astype(np.int64)),
             "age_days": torch.from_numpy(plan.age_days[pos].astype(np.float32)),
         }
         if d.speech is not None:
@@ -69,8 +77,14 @@ class BatchSource(torch.utils.data.Dataset):
 class LearnerData:
     """Samples, vocabulary, plans and caches for one run (no Lightning)."""
 
-    def __init__(self, path: str | Path, config: TrainConfig, cache_dir: Path | None = None,
-                 vocab: Vocab | None = None, progress: bool = False):  # fmt: skip
+    def __init__(
+        self,
+        path: str | Path,
+        config: TrainConfig,
+        cache_dir: Path | None = None,
+        vocab: Vocab | None = None,
+        progress: bool = False,
+    ):
         self.config = config
         need_audio = config.objectives.speech
         self.view, samples, self.index = load_samples(path, config.loader.age_months, need_audio)
@@ -101,9 +115,17 @@ class LearnerData:
             raise ValueError("a cache folder is needed for speech features")
         path = Path(self._cache_dir) / f"speech-{key}.npy"
         if not path.exists():
-            build_speech_cache(self.view, cat("session"), cat("t_start"), cat("t_end"),
-                               cat("has_audio"), m.n_mels, m.max_speech_s, path,
-                               progress=self._progress)  # fmt: skip
+            build_speech_cache(
+                self.view,
+                cat("session"),
+                cat("t_start"),
+                cat("t_end"),
+                cat("has_audio"),
+                m.n_mels,
+                m.max_speech_s,
+                path,
+                progress=self._progress,
+            )
         return open_speech_cache(path)
 
     def gather(self, rows: np.ndarray) -> np.ndarray:
@@ -114,9 +136,14 @@ class LearnerData:
     def train_plan(self) -> Plan:
         c, t = self.config, self.train
         return make_plan(
-            t.age_days, t.frame_lo, t.frame_hi, c.curriculum, c.loader.passes, c.seed,
+            t.age_days,
+            t.frame_lo,
+            t.frame_hi,
+            c.curriculum,
+            c.loader.passes,
+            c.seed,
             c.loader.age_bucket_days,
-        )  # fmt: skip
+        )
 
     def val_plan(self) -> Plan | None:
         """Every val utterance once, with its middle frame, in a fixed order."""
@@ -135,8 +162,9 @@ class LearnerData:
         src = self.val if val else self.train
         rows = plan.sample
         max_offset = int(round(c.temporal_window_s * self.fps))
-        return temporal_partners(plan.frame, src.session_lo[rows], src.session_hi[rows],
-                                 max_offset, self.config.seed)  # fmt: skip
+        return temporal_partners(
+            plan.frame, src.session_lo[rows], src.session_hi[rows], max_offset, self.config.seed
+        )
 
 
 class LearnerDataModule(L.LightningDataModule):
@@ -166,8 +194,9 @@ class LearnerDataModule(L.LightningDataModule):
     def train_source(self) -> BatchSource:
         rank, world = self._world()
         partners = self.data.partners(self.plan)
-        return BatchSource(self.data, self.plan, self.data.config.loader.batch_size, rank, world,
-                           partners)  # fmt: skip
+        return BatchSource(
+            self.data, self.plan, self.data.config.loader.batch_size, rank, world, partners
+        )
 
     def train_dataloader(self) -> DataLoader:
         source = self.train_source()
@@ -183,8 +212,9 @@ class LearnerDataModule(L.LightningDataModule):
         bs = min(self.data.config.loader.batch_size, len(self.vplan) // world)
         if bs < 2:
             return []
-        source = BatchSource(self.data, self.vplan, bs, rank, world,
-                             self.data.partners(self.vplan, val=True))  # fmt: skip
+        source = BatchSource(
+            self.data, self.vplan, bs, rank, world, self.data.partners(self.vplan, val=True)
+        )
         return self._loader(source, range(min(len(source), self.data.config.loader.val_batches)))
 
     def _loader(self, source: BatchSource, batches: range) -> DataLoader:

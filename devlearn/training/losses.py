@@ -42,7 +42,11 @@ def same_tokens(tokens: torch.Tensor) -> torch.Tensor:
 
 
 def masked_info_nce(
-    a: torch.Tensor, b: torch.Tensor, scale: torch.Tensor, keep: torch.Tensor
+    a: torch.Tensor,
+    b: torch.Tensor,
+    scale: torch.Tensor,
+    keep: torch.Tensor,
+    same: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """InfoNCE over the rows where ``keep`` is True (e.g. samples that have audio).
 
@@ -50,4 +54,6 @@ def masked_info_nce(
     """
     if int(keep.sum()) < 2:
         return (a.sum() + b.sum()) * 0.0
-    return info_nce(a[keep], b[keep], scale)
+    if same is not None:
+        same = same[keep][:, keep]
+    return info_nce(a[keep], b[keep], scale, same)

@@ -47,10 +47,12 @@ class LearnerModule(L.LightningModule):
             (decay if p.ndim >= 2 and "pos" not in name else no_decay).append(p)
         o = self.config.optim
         return torch.optim.AdamW(
-            [{"params": decay, "weight_decay": o.weight_decay},
-             {"params": no_decay, "weight_decay": 0.0}],
+            [
+                {"params": decay, "weight_decay": o.weight_decay},
+                {"params": no_decay, "weight_decay": 0.0},
+            ],
             lr=o.lr,
-        )  # fmt: skip
+        )
 
     def lr_at(self, step: int) -> float:
         """Linear warm-up, then cosine decay to ``min_lr_fraction`` at the end of the plan."""
@@ -103,7 +105,10 @@ class LearnerModule(L.LightningModule):
         if w.image_speech > 0:
             n_frames = batch["speech_frames"]
             speech = m.embed_speech(batch["speech"].float(), n_frames)
-            out["image_speech"] = masked_info_nce(img, speech, scale, n_frames > 0)
+            # the same utterance twice in a batch (another frame of it) is no negative
+            utt = batch["utterance"]
+            same = utt[:, None] == utt[None, :]
+            out["image_speech"] = masked_info_nce(img, speech, scale, n_frames > 0, same)
         if w.temporal > 0:
             out["temporal"] = info_nce(img, emb[b:], scale)
         out["loss"] = sum(getattr(w, k) * v for k, v in out.items())

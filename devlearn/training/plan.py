@@ -8,7 +8,7 @@ interrupted one stopped.
 
 Curricula:
   age                  age buckets (``bucket_days`` of the child's life) in increasing age;
-                       each bucket's samples, repeated ``passes`` times, shuffled within it
+                       each bucket's samples ``passes`` times, each pass in a new random order
   reverse              the same buckets in decreasing age
   shuffled             all samples, ``passes`` times, in one random order (i.i.d.)
   shuffled-utterances  age order, but every frame is heard with the utterance of another,
@@ -65,14 +65,16 @@ def make_plan(
     rng = np.random.default_rng([seed, 0x5EED])
     ages = np.asarray(sample_age_days, dtype=np.int64)
     repeated = np.tile(np.arange(n), passes)
+    pass_of = np.repeat(np.arange(passes), n)
     if curriculum == "shuffled":
         order = rng.permutation(repeated)
     elif curriculum in ("age", "reverse", "shuffled-utterances"):
         bucket = ages[repeated] // bucket_days
         if curriculum == "reverse":
             bucket = -bucket
-        # lexsort: last key is primary -> bucket order, random order within a bucket
-        order = repeated[np.lexsort((rng.random(len(repeated)), bucket))]
+        # lexsort: last key is primary. Within a bucket, one pass after another, each in random
+        # order, so a batch rarely holds the same utterance twice.
+        order = repeated[np.lexsort((rng.random(len(repeated)), pass_of, bucket))]
     else:
         raise ValueError(f"unknown curriculum {curriculum!r}")
     span = frame_hi[order] - frame_lo[order]

@@ -41,10 +41,11 @@ def _resume_state(run: Path, data: Path, config: TrainConfig) -> dict | None:
         diffs = differences(state["config"], config.to_dict())
         if diffs:
             raise UserError(
-                "an unfinished run with other settings is here (" + "; ".join(diffs[:5])
+                "an unfinished run with other settings is here ("
+                + "; ".join(diffs[:5])
                 + "); use the same settings to resume it or choose a new --out",
                 path=run,
-            )  # fmt: skip
+            )
         if Path(state["data"]).resolve() != data.resolve():
             raise UserError(f"this run trained on {state['data']}, not on {data}", path=run)
         return state
@@ -72,8 +73,9 @@ def run_training(data: Path, run: Path, config: TrainConfig) -> dict:
     warnings.filterwarnings("ignore", ".*sync_dist=True.*")
     warnings.filterwarnings("ignore", ".*is smaller than the logging interval.*")
     vocab = Vocab(state["vocab"]) if state else None
-    learner_data = LearnerData(data, config, cache_dir=run / "cache", vocab=vocab,
-                               progress=tc.progress_bar)  # fmt: skip
+    learner_data = LearnerData(
+        data, config, cache_dir=run / "cache", vocab=vocab, progress=tc.progress_bar
+    )
     dm = LearnerDataModule(learner_data, start_batch=state["step"] if state else 0)
     if _is_rank_zero():
         run.mkdir(parents=True, exist_ok=True)
@@ -89,17 +91,32 @@ def run_training(data: Path, run: Path, config: TrainConfig) -> dict:
         module.model.load_state_dict(state["state_dict"])
         module.step_count, module.samples_seen = state["step"], state["samples_seen"]
         module.pending_optimizer_state = state["optimizer"]
-    callback = AgeCheckpoints(run, dm.plan, str(data), config.checkpoints.every_months,
-                              config.checkpoints.every_minutes, config.max_minutes)  # fmt: skip
+    callback = AgeCheckpoints(
+        run,
+        dm.plan,
+        str(data),
+        config.checkpoints.every_months,
+        config.checkpoints.every_minutes,
+        config.max_minutes,
+    )
     logs = run / "logs"
     trainer = L.Trainer(
-        accelerator=tc.accelerator, devices=tc.devices, strategy=tc.strategy,
-        num_nodes=tc.num_nodes, precision=tc.precision, max_epochs=1,
+        accelerator=tc.accelerator,
+        devices=tc.devices,
+        strategy=tc.strategy,
+        num_nodes=tc.num_nodes,
+        precision=tc.precision,
+        max_epochs=1,
         logger=[CSVLogger(logs, name="csv"), TensorBoardLogger(logs, name="tensorboard")],
-        callbacks=[callback], enable_checkpointing=False, enable_progress_bar=tc.progress_bar,
-        enable_model_summary=False, use_distributed_sampler=False, num_sanity_val_steps=0,
-        gradient_clip_val=1.0, log_every_n_steps=10,
-    )  # fmt: skip
+        callbacks=[callback],
+        enable_checkpointing=False,
+        enable_progress_bar=tc.progress_bar,
+        enable_model_summary=False,
+        use_distributed_sampler=False,
+        num_sanity_val_steps=0,
+        gradient_clip_val=1.0,
+        log_every_n_steps=tc.log_every_steps,
+    )
     module.total_steps = dm.batches_per_run(trainer.world_size)
     end = (
         module.total_steps

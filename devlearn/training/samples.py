@@ -38,10 +38,13 @@ class Samples:
     def subset(self, keep: np.ndarray) -> Samples:
         idx = np.flatnonzero(keep)
         return Samples(
-            *(getattr(self, f)[idx] if isinstance(getattr(self, f), np.ndarray)
-              else [getattr(self, f)[i] for i in idx]
-              for f in self.__dataclass_fields__)
-        )  # fmt: skip
+            *(
+                getattr(self, f)[idx]
+                if isinstance(getattr(self, f), np.ndarray)
+                else [getattr(self, f)[i] for i in idx]
+                for f in self.__dataclass_fields__
+            )
+        )
 
     def __len__(self) -> int:
         return len(self.session)

@@ -32,8 +32,13 @@ def tone(word: str, seconds: float = WORD_S) -> np.ndarray:
     return (0.3 * env * np.sin(2 * np.pi * word_freq(word) * t)).astype(np.float32)
 
 
-def draw_shape(shape: str, colour: tuple[int, int, int], size: int, rng: np.random.Generator,
-               background: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+def draw_shape(
+    shape: str,
+    colour: tuple[int, int, int],
+    size: int,
+    rng: np.random.Generator,
+    background: np.ndarray | None = None,
+) -> np.ndarray:
     """One (size, size, 3) uint8 image of ``shape`` at a random place and scale."""
     img = background.copy() if background is not None else np.full((size, size, 3), 30, np.uint8)
     if background is None:
@@ -79,14 +84,16 @@ def write_toy_dataset(
     rng = np.random.default_rng(seed)
     ages = np.linspace(*ages_months, n_sessions)
     provenance = {"command": "toy dataset", "options": {"n_sessions": n_sessions}, "seed": seed}
-    with DatasetWriter(out, fps=fps, frame_size=(size, size), source="synthetic",
-                       provenance=provenance) as writer:  # fmt: skip
+    with DatasetWriter(
+        out, fps=fps, frame_size=(size, size), source="synthetic", provenance=provenance
+    ) as writer:
         for s, age in enumerate(ages):
             sid = f"toy{s:03d}"
             split = None if splits is None else splits[s]
             with writer.session(sid, "toy", months_to_days(float(age)), split=split) as session:
-                _write_session(session, rng, utterances_per_session, size, fps, shapes, palette,
-                               audio)  # fmt: skip
+                _write_session(
+                    session, rng, utterances_per_session, size, fps, shapes, palette, audio
+                )
         writer.add_lexicon([(shape, shape) for shape in shapes])
     return Path(out)
 
@@ -108,8 +115,16 @@ def _write_session(session, rng, n_utts, size, fps, shapes, palette, audio) -> N
         for _ in range(n_frames):
             idx = len(frames)
             frames.append(draw_shape(shape, colour, size, rng))
-            objects.append(dict(frame_idx=idx, object_id=f"{shape}-{colour}", category=shape,
-                                exemplar=str(colour), pixel_frac=0.2, named=True))  # fmt: skip
+            objects.append(
+                dict(
+                    frame_idx=idx,
+                    object_id=f"{shape}-{colour}",
+                    category=shape,
+                    exemplar=str(colour),
+                    pixel_frac=0.2,
+                    named=True,
+                )
+            )
         # Frames and audio stay aligned: the utterance lasts exactly n_frames / fps seconds.
         pad = n_frames / fps - (w_t - t)
         if pad > 0:

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from devlearn.datasets import open_dataset
+
+from devlearn.errors import UserError
+from devlearn.training.config import LoaderConfig, ObjectiveConfig
+from devlearn.training.datamodule import LearnerData, LearnerDataModule
+
+from .conftest import small_config
+
+
+def _data(path: Path, tmp_path: Path, **overrides) -> LearnerData:  # noqa: ANN003
+    data = LearnerData(path, small_config(**overrides), cache_dir=tmp_path / "cache")
+    data.prepare()
+    return data
+
+
+def test_splits_are_by_session(toy_dataset: Path, tmp_path: Path):
+    data = _data(toy_dataset, tmp_path)
+    sessions = open_dataset(toy_dataset).sessions.collect()
+    split_of = dict(zip(sessions["session_id"], sessions["split"], strict=True))
+    assert {split_of[s] for s in data.train.session} == {"train"}
+    assert {split_of[s] for s in data.val.session} == {"val"}
+    assert not set(data.train.session) & set(data.val.session)
+    assert "toy005" not in set(data.train.session) | set(data.val.session)  # test split unused
+
+
+def test_a_batch_holds_the_planned_frames_words_and_speech(toy_dataset: Path, tmp_path: Path):
+    data = _data(toy_dataset, tmp_path)
+    dm = LearnerDataModule(data)
+    source = dm.train_source()
+    batch = source[3]
+    assert batch["frames"].shape == (16, 32, 32, 3) and str(batch["frames"].dtype) == "torch.uint8"
+    ds = open_dataset(toy_dataset)
+    pos = batch["position"].numpy()
+    sample = dm.plan.sample[pos]
+    for i in (0, 7):
+        s = sample[i]
+        sid = data.train.session[s]
+        frame_idx = dm.plan.frame[pos[i]] - data.train.session_lo[s]
+        expected = ds.read_frames(sid, [frame_idx])[0]
+        assert np.array_equal(batch["frames"][i].numpy(), expected)
+        words = [data.vocab.words[t] for t in batch["tokens"][i].tolist() if t != 0]
+        assert words == data.train.words[s][: len(words)]
+        # the frame was shown while the utterance was said
+        t = ds.frame_times(sid)[frame_idx]
+        assert data.train.t_start[s] - 0.2 <= t < data.train.t_end[s]
+    assert batch["speech"].shape[0] == 16 and (batch["speech_frames"] > 10).all()
+
+
+def test_shuffled_utterances_pairs_frames_with_other_words(toy_dataset: Path, tmp_path: Path):
+    data = _data(toy_dataset, tmp_path, curriculum="shuffled-utterances")
+    dm = LearnerDataModule(data)
+    batch = dm.train_source()[0]
+    own = dm.plan.sample[batch["position"].numpy()]
+    heard = dm.plan.utterance[batch["position"].numpy()]
+    assert np.mean(own != heard) > 0.7
+    assert np.array_equal(batch["tokens"].numpy(), data.tokens[heard])
+
+
+def test_resumed_loader_starts_at_the_next_batch(toy_dataset: Path, tmp_path: Path):
+    data = _data(toy_dataset, tmp_path)
+    loader = LearnerDataModule(data, start_batch=5).train_dataloader()
+    first = next(iter(loader))
+    assert np.array_equal(first["position"].numpy(), np.arange(5 * 16, 6 * 16))
+
+
+def test_not_a_dataset(tmp_path: Path):
+    with pytest.raises(UserError, match="not a devlearn dataset") as error:
+        _data(tmp_path, tmp_path)
+    assert str(tmp_path) in str(error.value)
+
+
+def test_no_audio_with_speech_on(silent_dataset: Path, tmp_path: Path):
+    with pytest.raises(UserError, match="no audio.*--objectives.image_speech 0"):
+        _data(silent_dataset, tmp_path)
+    data = _data(silent_dataset, tmp_path, objectives=ObjectiveConfig(image_speech=0.0))
+    assert data.speech is None and len(data.train) > 0
+
+
+def test_empty_age_range(toy_dataset: Path, tmp_path: Path):
+    with pytest.raises(UserError, match=r"no sessions in the age range.*covers 6.0-12.0 months"):
+        _data(toy_dataset, tmp_path, loader=LoaderConfig(batch_size=16, age_months=(30, 40)))
+
+
+def test_age_range_selects_sessions(toy_dataset: Path, tmp_path: Path):
+    data = _data(toy_dataset, tmp_path, loader=LoaderConfig(batch_size=4, age_months=(9, 13)))
+    ages = open_dataset(toy_dataset).sessions.filter(pl.col("split") == "train").collect()
+    kept = set(ages.filter(pl.col("age_days") >= 274)["session_id"])
+    assert set(data.train.session) == kept

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from devlearn.training.augment import BatchAugment
+from devlearn.training.config import AugmentConfig
+from devlearn.training.losses import info_nce, masked_info_nce, same_tokens
+
+
+def test_info_nce_is_log_b_for_uninformative_and_near_zero_for_perfect_pairs():
+    b = 8
+    zeros = torch.zeros(b, 4)
+    assert math.isclose(
+        info_nce(zeros, zeros, torch.tensor(10.0)).item(), math.log(b), rel_tol=1e-6
+    )
+    e = torch.eye(b)
+    assert info_nce(e, e, torch.tensor(100.0)).item() < 1e-6
+
+
+def test_same_utterances_share_the_target():
+    tokens = torch.tensor([[3, 4, 0], [3, 4, 0], [5, 0, 0]])
+    same = same_tokens(tokens)
+    assert same.tolist() == [[True, True, False], [True, True, False], [False, False, True]]
+    # rows 0 and 1 are the same utterance: matching image 0 to text 1 is not punished
+    img = F.normalize(torch.tensor([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), dim=1)
+    txt = F.normalize(torch.tensor([[1.0, 0.1], [1.0, 0.1], [0.0, 1.0]]), dim=1)
+    soft = info_nce(img, txt, torch.tensor(50.0), same).item()
+    # rows 0, 1 spread their target over two equal logits: log(2) each, row 2 about 0
+    assert abs(soft - 2 / 3 * math.log(2)) < 1e-3
+
+
+def test_masked_info_nce_uses_only_kept_rows():
+    a = F.normalize(torch.randn(6, 4), dim=1)
+    keep = torch.tensor([True, False, True, True, False, False])
+    assert torch.allclose(
+        masked_info_nce(a, a, torch.tensor(5.0), keep),
+        info_nce(a[keep], a[keep], torch.tensor(5.0)),
+    )
+    assert masked_info_nce(a, a, torch.tensor(5.0), torch.zeros(6, dtype=torch.bool)).item() == 0
+
+
+def _plain(**kw) -> AugmentConfig:  # noqa: ANN003
+    base = dict(
+        crop_scale=(1.0, 1.0),
+        flip=False,
+        channel_permute=0.0,
+        greyscale=0.0,
+        hue=0.0,
+        brightness=0.0,
+        contrast=0.0,
+    )
+    base.update(kw)
+    return AugmentConfig(**base)
+
+
+def _frames(n: int = 64) -> torch.Tensor:
+    g = torch.Generator().manual_seed(0)
+    return torch.randint(0, 256, (n, 16, 16, 3), generator=g, dtype=torch.uint8)
+
+
+def test_no_augmentation_is_identity_and_permutation_only_reorders_channels():
+    frames = _frames()
+    x = frames.permute(0, 3, 1, 2).float() / 255
+    out = BatchAugment(_plain(), 16)(frames, torch.Generator().manual_seed(1))
+    assert torch.allclose(out, x, atol=1e-5)
+    out = BatchAugment(_plain(channel_permute=1.0), 16)(frames, torch.Generator().manual_seed(1))
+    seen = set()
+    for i in range(len(frames)):
+        match = [
+            j for j in range(3) for k in range(3) if torch.allclose(out[i, k], x[i, j], atol=1e-5)
+        ]
+        assert len(set(match)) == 3  # every output channel is one of the input channels
+        seen.add(
+            tuple(
+                int(
+                    torch.argmin(torch.stack([(out[i, k] - x[i, j]).abs().sum() for j in range(3)]))
+                )
+                for k in range(3)
+            )
+        )
+    assert len(seen) >= 4  # several different permutations over the batch
+
+
+def test_greyscale_equalises_channels_and_outputs_stay_in_range():
+    out = BatchAugment(_plain(greyscale=1.0), 16)(_frames(), torch.Generator().manual_seed(0))
+    assert torch.allclose(out[:, 0], out[:, 1], atol=1e-5)
+    out = BatchAugment(AugmentConfig(), 12)(_frames(), torch.Generator().manual_seed(0))
+    assert out.shape == (64, 3, 12, 12) and out.min() >= 0 and out.max() <= 1
+
+
+def test_hue_rotation_changes_colour_but_not_luma():
+    frames = _frames()
+    aug = BatchAugment(_plain(hue=0.5), 16)
+    out = aug(frames, torch.Generator().manual_seed(0))
+    x = frames.permute(0, 3, 1, 2).float() / 255
+    luma = torch.tensor([0.299, 0.587, 0.114])[None, :, None, None]
+    inside = (out > 0.01) & (out < 0.99)  # where clamping did not bite
+    assert not torch.allclose(out, x, atol=0.05)
+    diff = ((out * luma).sum(1) - (x * luma).sum(1)).abs()
+    assert diff[inside.all(1)].max() < 1e-4
+
+
+def test_augmentation_depends_only_on_the_generator_seed():
+    aug, frames = BatchAugment(AugmentConfig(), 16), _frames()
+    a = aug(frames, torch.Generator().manual_seed(5))
+    b = aug(frames, torch.Generator().manual_seed(5))
+    c = aug(frames, torch.Generator().manual_seed(6))
+    assert torch.equal(a, b) and not torch.equal(a, c)
