@@ -15,6 +15,9 @@ def choose_gl_backend() -> None:
     if "MUJOCO_GL" not in os.environ and not os.environ.get("DISPLAY"):
         os.environ["MUJOCO_GL"] = "egl"
         os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
+        # Software GL renders small frames fastest on the calling thread; worker processes
+        # then use the cores instead of competing render threads.
+        os.environ.setdefault("LP_NUM_THREADS", "0")
 
 
 choose_gl_backend()

@@ -66,6 +66,7 @@ class SessionRecorder:
             zipf_exponent=o.zipf_exponent,
             corpus_path=o.corpus_path,
             words_per_hour=o.words_per_hour,
+            utterance_source="corpus" if o.corpus_path else "templates",
         )
         self.lang = CaregiverLanguage(cfg, list(o.categories), seed=self.spec.seed)
         wph = o.words_per_hour if o.words_per_hour is not None else p.words_per_hour
@@ -131,8 +132,12 @@ class SessionRecorder:
                 in_view.append(self.exemplars[o.index].category)
         held = self.sim.held()
         held_cat = self.exemplars[held].category if held is not None else None
-        absent = [c for c in self.opts.categories if c not in in_view]
-        u = self.lang.next_utterance(in_view, held_cat, absent, self.profile.mean_utterance_length)
+        in_room = {e.category for e in self.exemplars}
+        out_of_view = sorted(c for c in in_room if c not in in_view)
+        absent = [c for c in self.opts.categories if c not in in_room]
+        u = self.lang.next_utterance(
+            in_view, held_cat, absent, self.profile.mean_utterance_length, out_of_view
+        )
         if synth is not None:
             voice_idx = 0 if self.rng.random() < 0.8 or len(voices) < 2 else 1
             p = self.profile
@@ -176,6 +181,8 @@ class SessionRecorder:
                         utterance_kind=u.kind,
                         decision_frame=frame,
                         named_in_view=bool(u.named_in_view),
+                        named_status=u.named_status,
+                        in_view_possible=bool(in_view),
                     )
                 ]
             )

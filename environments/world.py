@@ -17,6 +17,8 @@ from devlearn.environments.catalog import Exemplar, exemplar_assets_xml, exempla
 from devlearn.environments.furniture import FURNITURE, Placer, Surface, rug
 
 DENSITY = 'density="250"'  # kg/m^3, light toys
+# Resting toys sleep (MuJoCo islands), which cuts physics about tenfold; a tiny gravcomp on
+# every toy makes the model compute gravity compensation, used to float toys held in a hand.
 TIMESTEP = 0.01  # s; objects are toy-sized, 10 ms keeps their contacts stable
 
 
@@ -191,16 +193,17 @@ def build_world(
     for i, (ex, pos) in enumerate(zip(exemplars, positions, strict=True)):
         assets.append(exemplar_assets_xml(ex, f"o{i}"))
         bodies.append(
-            f'<body name="obj{i}" pos="{_fmt(pos)}" euler="0 0 {place_rng.uniform(0, 360):.3g}">'
+            f'<body name="obj{i}" pos="{_fmt(pos)}" gravcomp="1e-9" '
+            f'euler="0 0 {place_rng.uniform(0, 360):.3g}">'
             f"<freejoint/>{exemplar_geoms_xml(ex, f'o{i}', DENSITY)}</body>"
         )
     cg_assets, cg_bodies = caregiver_body.xml(rng)
     height_px, width_px = size
     xml = f"""<mujoco model="home">
   <compiler angle="degree"/>
-  <option timestep="{TIMESTEP}" iterations="15" ls_iterations="6"/>
+  <option timestep="{TIMESTEP}" iterations="15" ls_iterations="6"><flag sleep="enable"/></option>
   <statistic extent="3" center="0 0 1"/>
-  <visual><quality shadowsize="0" offsamples="0" numslices="12" numstacks="6" numquads="1"/>
+  <visual><quality shadowsize="0" offsamples="0" numslices="8" numstacks="4" numquads="1"/>
     <global offwidth="{max(width_px, 64)}" offheight="{max(height_px, 64)}" fovy="{fovy:.4g}"/>
     <map znear="0.005" zfar="20"/>{headlight}</visual>
   <default><geom friction="0.9 0.02 0.002" solref="0.01 1"/><joint damping="0.0005"/></default>
