@@ -72,10 +72,15 @@ def _sample_hue(rng: np.random.Generator, split: str) -> float:
             return hue
 
 
-def sample_appearance(seed: int, split: str = "train") -> Appearance:
-    """Colours and texture for an appearance seed, from the split's hue bands and textures."""
+def sample_appearance(seed: int, split: str = "train", category: str | None = None) -> Appearance:
+    """Colours and texture for an appearance seed, from the split's hue bands and textures.
+
+    With ``category`` the draw also depends on the category, so exemplar 0 of every category
+    does not share one colour; without it the same seed gives the same look on any shape.
+    """
     _check_split(split)
-    rng = np.random.default_rng([seed, 7919, SPLITS.index(split)])
+    salt = [] if category is None else [zlib.crc32(category.encode())]
+    rng = np.random.default_rng([*salt, seed, 7919, SPLITS.index(split)])
     main_hue, accent_hue = _sample_hue(rng, split), _sample_hue(rng, split)
     main = colorsys.hsv_to_rgb(main_hue, rng.uniform(0.5, 0.95), rng.uniform(0.55, 0.95))
     accent = colorsys.hsv_to_rgb(accent_hue, rng.uniform(0.4, 0.9), rng.uniform(0.4, 0.9))
@@ -100,7 +105,10 @@ def sample_exemplar(
     rng = np.random.default_rng([code, exemplar_seed, SPLITS.index(split)])
     scale = float(rng.uniform(0.85, 1.2))
     parts = tuple(_scaled(p, scale) for p in SHAPE_FAMILIES[category](rng))
-    look = sample_appearance(exemplar_seed if appearance_seed is None else appearance_seed, split)
+    if appearance_seed is None:
+        look = sample_appearance(exemplar_seed, split, category)
+    else:
+        look = sample_appearance(appearance_seed, split)
     return Exemplar(category, f"{category}-{split}-{exemplar_seed}", split, parts, look)
 
 

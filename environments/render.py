@@ -39,26 +39,19 @@ class FrameRenderer:
     """One offscreen renderer for a world's egocentric camera."""
 
     def __init__(self, world: World, size: tuple[int, int]):
-        import mujoco
+        from devlearn.environments.offscreen import Offscreen
 
         self.world = world
         self.height, self.width = size
-        self.renderer = mujoco.Renderer(world.model, self.height, self.width)
-        self.camera = mujoco.mj_name2id(world.model, mujoco.mjtObj.mjOBJ_CAMERA, "eye")
+        self.offscreen = Offscreen(world.model, self.height, self.width, "eye")
         self.n_objects = len(world.object_bodies)
 
     def render(self, data, segmentation: bool = True) -> tuple[np.ndarray, GroundTruth | None]:
-        r = self.renderer
-        r.update_scene(data, camera=self.camera)
-        rgb = r.render().copy()
+        self.offscreen.update(data)
+        rgb = self.offscreen.render_rgb()
         if not segmentation:
             return rgb, None
-        r.enable_segmentation_rendering()
-        try:
-            seg = r.render()[..., 0]  # geom id per pixel, -1 for background
-        finally:
-            r.disable_segmentation_rendering()
-        return rgb, self.ground_truth(seg)
+        return rgb, self.ground_truth(self.offscreen.render_geom_ids())
 
     def ground_truth(self, seg_geom: np.ndarray) -> GroundTruth:
         """Objects, face and hands in a geom-id image (indices -1 map to 'nothing')."""
@@ -82,4 +75,4 @@ class FrameRenderer:
         return gt
 
     def close(self) -> None:
-        self.renderer.close()
+        self.offscreen.close()
