@@ -99,7 +99,7 @@ def household_voices(seed: int, n: int = 2) -> list[Voice]:
             Voice(
                 name=f"{accent}+{pool.pop()}",
                 base_pitch=int(rng.integers(40, 61)),
-                pitch_range=int(rng.integers(40, 66)),
+                pitch_range=int(rng.integers(30, 47)),  # headroom: ID speech widens it up to 99
                 rate_wpm=int(rng.integers(150, 186)),
                 sex=sex,
             )
