@@ -1,0 +1,207 @@
+"""`devlearn simulate` on small runs: determinism, naming in view, resume, shards, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from devlearn.datasets import open_dataset
+from devlearn.environments import runner
+from devlearn.environments.commands import simulate
+
+from devlearn.errors import UserError
+
+# Two ages, two 30 s sessions each, small frames; naming every utterance, half of them in view.
+SMALL = dict(
+    ages="9,18",
+    hours_per_age=1 / 60,
+    chunk_minutes=0.5,
+    size=48,
+    seed=3,
+    naming_rate=1.0,
+    p_named_in_view=0.5,
+    p_absent_naming=0.0,
+    words_per_hour=6000.0,
+)
+NAMING_TOLERANCE = 0.15  # absolute, on about 60 naming utterances (binomial sd about 0.065)
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sim") / "ds"
+    simulate(str(out), **SMALL)
+    return out
+
+
+def _tables(path: Path) -> dict[str, pl.DataFrame]:
+    ds = open_dataset(path)
+    return {
+        name: getattr(ds, name).collect()
+        for name in ("sessions", "frames", "utterances", "words", "objects", "lexicon")
+    }
+
+
+def _assert_same(a: Path, b: Path) -> None:
+    ta, tb = _tables(a), _tables(b)
+    for name in ta:
+        assert ta[name].equals(tb[name]), name
+    for shard in sorted((a / "frames").iterdir()):
+        assert np.array_equal(np.load(shard), np.load(b / "frames" / shard.name))
+    for audio in sorted((a / "audio").iterdir()):
+        assert audio.read_bytes() == (b / "audio" / audio.name).read_bytes()
+
+
+def test_dataset_has_frames_audio_utterances_and_ground_truth(small_run):
+    ds = open_dataset(small_run)
+    sessions = ds.sessions.collect()
+    assert len(sessions) == 4 and set(sessions["n_frames"]) == {150}
+    assert ds.frame_size == (48, 48) and ds.fps == 5.0
+    frames = ds.frames.collect()
+    assert {"posture", "eye_height_m", "gaze_x", "face_frac"} <= set(frames.columns)
+    first = sessions["session_id"][0]
+    pixels = ds.read_frames(first, np.arange(10))
+    assert pixels.shape == (10, 48, 48, 3) and pixels.std() > 5
+    objects = ds.objects.collect().filter(pl.col("frame_idx").is_not_null())
+    assert len(objects) > 0
+    assert (objects["pixel_frac"] > 0).all()
+    assert (objects["bbox_x0"] <= objects["bbox_x1"]).all()
+    assert objects["bbox_x1"].max() < 48 and objects["bbox_y1"].max() < 48
+    words = ds.words.collect()
+    assert words["t_start"].is_not_null().all()
+    assert len(ds.utterances.collect()) > 20
+
+
+def test_speech_is_louder_inside_utterances_than_between_them(small_run):
+    ds = open_dataset(small_run)
+    session = ds.sessions.collect()["session_id"][0]
+    audio = ds.read_audio(session)
+    inside = np.zeros(len(audio), bool)
+    for u in ds.iter_utterances(session):
+        inside[int(u.t_start * 16000) : int(u.t_end * 16000)] = True
+    assert inside.mean() > 0.1
+    rms_in = np.sqrt(np.mean(audio[inside] ** 2))
+    rms_out = np.sqrt(np.mean(audio[~inside] ** 2))
+    assert rms_in > 2 * rms_out
+
+
+def test_naming_in_view_rate_matches_the_configuration(small_run):
+    """Measured from the frame-level ground truth, not from the language model's record."""
+    ds = open_dataset(small_run)
+    objects = ds.objects.collect()
+    frame_rows = objects.filter(pl.col("frame_idx").is_not_null())
+    named = objects.filter(pl.col("utt_id").is_not_null())
+    visible = frame_rows.filter(pl.col("pixel_frac") >= 0.002)
+    in_view, possible = 0, 0
+    for row in named.iter_rows(named=True):
+        at = visible.filter(
+            (pl.col("session_id") == row["session_id"])
+            & (pl.col("frame_idx") == row["decision_frame"])
+        )
+        if len(at) == 0:
+            continue  # nothing in view: the caregiver could not name in view
+        possible += 1
+        in_view += row["category"] in set(at["category"])
+        # while the utterance lasts, the named toy's rows say it is being named
+        if row["category"] in set(at["category"]):
+            hit = at.filter(pl.col("category") == row["category"])
+            assert hit["named"].all()
+    assert possible >= 40
+    assert abs(in_view / possible - SMALL["p_named_in_view"]) <= NAMING_TOLERANCE
+
+
+def test_same_seed_same_dataset(small_run, tmp_path):
+    again = tmp_path / "again"
+    simulate(str(again), **SMALL)
+    _assert_same(small_run, again)
+    other = tmp_path / "other"
+    simulate(str(other), **{**SMALL, "seed": 4, "ages": "9", "chunk_minutes": 1.0})
+    a = open_dataset(small_run).read_frames(
+        open_dataset(small_run).sessions.collect()["session_id"][0], [0]
+    )
+    b = open_dataset(other).read_frames(
+        open_dataset(other).sessions.collect()["session_id"][0], [0]
+    )
+    assert not np.array_equal(a, b)
+
+
+def test_shards_then_resume_after_interruption_give_the_same_dataset(
+    small_run, tmp_path, monkeypatch
+):
+    out = tmp_path / "sharded"
+    simulate(str(out), **SMALL, shard="0/2")
+    partial = out.with_name("sharded.partial")
+    assert not out.exists() and partial.is_dir()
+    assert len(list((partial / "sessions").iterdir())) == 2
+    # interrupt shard 1 in its second session: the first stays, the second leaves nothing
+    calls = {"n": 0}
+    real = runner.write_session
+
+    def interrupted(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "write_session", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        simulate(str(out), **SMALL, shard="1/2")
+    names = [p.name for p in (partial / "sessions").iterdir()]
+    assert len(names) == 3 and not any(n.endswith(".tmp") for n in names)
+    monkeypatch.setattr(runner, "write_session", real)
+    done = []
+    monkeypatch.setattr(
+        runner,
+        "write_session",
+        lambda w, spec, *a, **k: done.append(spec.session_id) or real(w, spec, *a, **k),
+    )
+    simulate(str(out), **SMALL, shard="1/2")
+    assert len(done) == 1  # only the unfinished session was simulated again
+    assert out.is_dir() and not partial.exists()
+    _assert_same(small_run, out)
+
+
+def test_resume_with_other_options_is_refused(tmp_path):
+    out = tmp_path / "ds"
+    simulate(str(out), **{**SMALL, "ages": "9"}, shard="0/2")
+    with pytest.raises(UserError, match="other options"):
+        simulate(str(out), **{**SMALL, "ages": "9", "seed": 5}, shard="1/2")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"categories": ["ball", "unicorn"]}, "unknown categories"),
+        ({"hours_per_age": -1.0}, "hours"),
+        ({"ages": "6:50:2"}, "outside 0-48"),
+        ({"ages": "-1"}, "outside 0-48"),
+        ({"ages": "six"}, "START:STOP:STEP"),
+        ({"shard": "3/2"}, "shard"),
+    ],
+)
+def test_bad_configuration_is_a_user_error_with_no_output(tmp_path, change, message):
+    out = tmp_path / "ds"
+    with pytest.raises(UserError, match=message):
+        simulate(str(out), **{**SMALL, **change})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_output_is_a_user_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(UserError, match="does not exist"):
+        simulate(str(blocker / "ds"), **SMALL)
+    existing = tmp_path / "there"
+    existing.mkdir()
+    with pytest.raises(UserError, match="already exists"):
+        simulate(str(existing), **SMALL)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "there"]
+
+
+def test_provenance_records_the_options(small_run):
+    meta = json.loads((small_run / "dataset.json").read_text())
+    options = meta["provenance"]["options"]
+    assert options["p_named_in_view"] == 0.5 and options["ages"] == [9.0, 18.0]
+    assert meta["source"] == "simulated"

@@ -1,0 +1,115 @@
+"""The home, the bodies and the per-frame ground truth, checked on rendered values."""
+
+from __future__ import annotations
+
+import devlearn.environments  # noqa: F401  (picks the headless GL backend)
+import numpy as np
+import pytest
+from devlearn.environments.catalog import sample_exemplar
+from devlearn.environments.world import build_world
+
+EXEMPLARS = [sample_exemplar("block", 1), sample_exemplar("ball", 2), sample_exemplar("duck", 3)]
+
+
+def test_layout_is_seeded():
+    a, b = build_world(3, EXEMPLARS), build_world(3, EXEMPLARS)
+    c = build_world(4, EXEMPLARS)
+    assert a.xml == b.xml
+    assert a.xml != c.xml
+    assert (a.half_x, a.half_y) != (c.half_x, c.half_y)
+
+
+def test_objects_fall_to_the_floor():
+    import mujoco
+
+    world = build_world(0, EXEMPLARS)
+    model, data = world.model, mujoco.MjData(world.model)
+    adr = model.jnt_qposadr[model.body_jntadr[world.object_bodies[1]]]
+    data.qpos[adr : adr + 3] = (0.0, 0.0, 1.2)
+    mujoco.mj_step(model, data, nstep=5)
+    assert data.qvel[model.jnt_dofadr[model.body_jntadr[world.object_bodies[1]]] + 2] < -0.2
+    mujoco.mj_step(model, data, nstep=200)  # 2 s
+    assert -0.01 <= data.qpos[adr + 2] < 0.15  # resting on the floor (contact is soft)
+
+
+def _posed(world, infant_eye, azimuth, elevation, objects):
+    """Data with the infant's head posed, the caregiver out of the room, toys placed."""
+    import mujoco
+    from devlearn.environments.infant_body import InfantRig
+
+    model, data = world.model, mujoco.MjData(world.model)
+    rig = InfantRig(model)
+    far = np.array([0.0, 0.0, -5.0])
+    rig.pose(data, np.asarray(infant_eye, float), azimuth, elevation, {"l": far, "r": far})
+    for i, body in enumerate(world.object_bodies):
+        adr = model.jnt_qposadr[model.body_jntadr[body]]
+        data.qpos[adr : adr + 3] = objects.get(i, (0.0, 0.0, -3.0))
+    mujoco.mj_forward(model, data)
+    return data, rig
+
+
+def test_object_in_front_is_visible_with_its_box_and_one_behind_is_not():
+    from devlearn.environments.render import FrameRenderer
+
+    world = build_world(1, EXEMPLARS, size=(64, 64))
+    eye = (0.0, 0.0, 0.5)
+    data, rig = _posed(world, eye, 0.0, 0.0, {0: (0.2, 0.03, 0.47), 2: (-0.3, 0.0, 0.47)})
+    renderer = FrameRenderer(world, (64, 64))
+    try:
+        rgb, gt = renderer.render(data)
+        empty_data, _ = _posed(world, eye, 0.0, 0.0, {})
+        empty, _ = renderer.render(empty_data)
+    finally:
+        renderer.close()
+    seen = {o.index: o for o in gt.objects}
+    assert 0 in seen and 2 not in seen
+    block = seen[0]
+    assert block.pixel_frac > 0.01
+    x0, y0, x1, y1 = block.bbox
+    # the pixels that changed when the block appeared lie inside its reported box
+    changed = np.abs(rgb.astype(int) - empty.astype(int)).sum(axis=2) > 30
+    ys, xs = np.nonzero(changed)
+    assert len(xs) > 0
+    assert x0 <= xs.min() and xs.max() <= x1 and y0 <= ys.min() and ys.max() <= y1
+    # and the box is tight: most of it is block
+    box = changed[y0 : y1 + 1, x0 : x1 + 1]
+    assert box.mean() > 0.4
+    assert abs(block.pixel_frac - changed.mean()) < 0.02
+    # toy centred 5 cm to the left of the gaze line is drawn left of the frame centre
+    assert (x0 + x1) / 2 < 32
+
+
+@pytest.mark.parametrize("age", [10.0, 20.0])
+def test_eye_height_rises_with_posture_and_the_camera_is_there(age):
+    from devlearn.environments.infant import Infant
+
+    from devlearn.development import profile_at
+
+    profile = profile_at(age)
+    infant = Infant(profile, np.random.default_rng(0), 2.5, 2.5)
+    heights = {}
+    for posture in ("supine", "crawling", "sitting", "standing"):
+        infant.posture = posture
+        heights[posture] = infant.eye_height
+    assert heights["supine"] < heights["crawling"] < heights["sitting"] < heights["standing"]
+    world = build_world(0, EXEMPLARS)
+    data, rig = _posed(world, infant.eye, 0.3, -0.2, {})
+    assert np.allclose(data.cam_xpos[rig.camera], infant.eye, atol=1e-6)
+
+
+def test_supine_infant_looks_up_and_crawler_at_the_floor():
+    from devlearn.environments.infant import Infant
+    from devlearn.environments.infant_body import direction
+
+    from devlearn.development import profile_at
+
+    infant = Infant(profile_at(10.0), np.random.default_rng(0), 2.5, 2.5)
+    ground = np.array([1.0, 0.0, 0.0])
+    views = {}
+    for posture in ("supine", "crawling"):
+        infant.posture = posture
+        infant.elevation = 0.0
+        infant.look_toward(ground * 2.0 + [0, 0, -1.0], gain=1.0)  # a toy on the floor
+        views[posture] = direction(infant.azimuth, infant.elevation)
+    assert views["supine"][2] > 0.5  # lying on its back it still sees mostly the ceiling
+    assert views["crawling"][2] < -0.3
