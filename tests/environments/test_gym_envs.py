@@ -1,0 +1,90 @@
+"""Contract tests run over every registered devlearn gymnasium environment."""
+
+from __future__ import annotations
+
+import devlearn.environments  # noqa: F401  (registers the environments)
+import gymnasium
+import numpy as np
+import pytest
+
+ENV_IDS = sorted(i for i in gymnasium.registry if i.startswith("devlearn/"))
+SMALL = dict(size=32, max_steps=6)
+
+
+def test_environments_are_registered():
+    assert "devlearn/Infant-v0" in ENV_IDS and "devlearn/InfantPassive-v0" in ENV_IDS
+
+
+def _rollout(env_id: str, seed: int, n: int = 4):
+    env = gymnasium.make(env_id, **SMALL)
+    try:
+        obs, info = env.reset(seed=seed)
+        env.action_space.seed(seed)
+        observations = [obs]
+        for _ in range(n):
+            obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+            observations.append(obs)
+        return env.observation_space, env.action_space, observations
+    finally:
+        env.close()
+
+
+def _assert_obs_equal(a, b):
+    for key in a:
+        assert np.array_equal(np.asarray(a[key]), np.asarray(b[key])), key
+
+
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_spaces_and_finite_observations(env_id):
+    obs_space, act_space, observations = _rollout(env_id, 0)
+    assert isinstance(obs_space, gymnasium.spaces.Dict)
+    assert {"rgb", "audio", "head_pose", "posture", "age_months"} <= set(obs_space.spaces)
+    assert isinstance(act_space, gymnasium.spaces.Box)
+    for obs in observations:
+        assert obs_space.contains(obs)
+        for key, value in obs.items():
+            assert np.all(np.isfinite(np.asarray(value, dtype=float))), key
+    assert np.asarray(observations[-1]["rgb"]).std() > 3  # a picture, not a blank frame
+
+
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_seeded_determinism_and_reset_randomisation(env_id):
+    _, _, first = _rollout(env_id, 7)
+    _, _, again = _rollout(env_id, 7)
+    for a, b in zip(first, again, strict=True):
+        _assert_obs_equal(a, b)
+    _, _, other = _rollout(env_id, 8)
+    assert not np.array_equal(first[0]["rgb"], other[0]["rgb"])
+
+
+@pytest.mark.parametrize("env_id", ENV_IDS)
+def test_episode_truncates_at_max_steps(env_id):
+    env = gymnasium.make(env_id, **SMALL)
+    env.reset(seed=1)
+    truncated = False
+    for _ in range(SMALL["max_steps"]):
+        _, _, terminated, truncated, _ = env.step(env.action_space.sample())
+        assert not terminated
+    assert truncated
+    env.close()
+
+
+def test_active_head_turns_with_the_action():
+    env = gymnasium.make("devlearn/Infant-v0", **SMALL)
+    obs, _ = env.reset(seed=2)
+    azimuth = float(obs["head_pose"][3])
+    obs, *_ = env.step(np.array([1.0, 0.0, 0.0], np.float32))
+    turned = (float(obs["head_pose"][3]) - azimuth + np.pi) % (2 * np.pi) - np.pi
+    assert turned == pytest.approx(0.35, abs=1e-4)
+    env.close()
+
+
+def test_audio_since_last_step_carries_the_caregiver_voice():
+    env = gymnasium.make("devlearn/InfantPassive-v0", size=32, max_steps=100)
+    env.reset(seed=3)
+    energy = [
+        float(np.sqrt(np.mean(env.step(env.action_space.sample())[0]["audio"] ** 2)))
+        for _ in range(100)
+    ]
+    env.close()
+    assert max(energy) > 0.01 and len(energy) == 100
