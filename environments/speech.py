@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -164,8 +165,15 @@ class SpeechSynthesizer:
 def _to_16k(native: np.ndarray) -> np.ndarray:
     from scipy.signal import resample_poly
 
-    # 16000 / 22050 = 320 / 441
-    return resample_poly(native, 320, 441).astype(np.float32)
+    # 16000 / 22050 = 320 / 441, with resample_poly's own filter, designed once.
+    return resample_poly(native, 320, 441, window=_resampling_filter()).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _resampling_filter() -> np.ndarray:
+    from scipy.signal import firwin
+
+    return firwin(2 * 10 * 441 + 1, 1.0 / 441, window=("kaiser", 5.0))
 
 
 def _word_times(
