@@ -28,7 +28,7 @@ from devlearn.development.ages import check_ages
 
 PASS_FRACTION = 0.5  # frequencies below this share of the cutoff pass untouched
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # Rec. 601 luma of (gamma-encoded) RGB
-FFT_CHUNK = 8  # frames per FFT call: the inverse FFT runs slower per frame in large batches
+FFT_CHUNK = 8  # frames per FFT call on CPU: large batches run slower per frame (cache)
 
 
 @lru_cache(maxsize=32)
@@ -123,8 +123,9 @@ class AgeVisionTransform(nn.Module):
         matrix, offset = _colour_and_contrast(frames, colour[rows], np.ones(len(rows)))
         responses, which = self._responses(images, cutoff[rows], gain[rows])
         filtered = torch.empty_like(frames)
-        for start in range(0, len(rows), FFT_CHUNK):
-            part = slice(start, start + FFT_CHUNK)
+        chunk = FFT_CHUNK if images.device.type == "cpu" else len(rows)  # GPUs like one call
+        for start in range(0, len(rows), chunk):
+            part = slice(start, start + chunk)
             tinted = _mix(frames[part], matrix[part], offset[part])
             response = responses if len(responses) == 1 else responses[which[part]]
             filtered[part] = _filter(tinted, response)
