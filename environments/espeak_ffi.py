@@ -13,9 +13,11 @@ initialised between calls. A lock serialises calls from threads of one process.
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -83,6 +85,15 @@ class RawSpeech:
 
 
 _lock = threading.Lock()
+
+
+def _fresh_lock_in_child() -> None:
+    # A process forked while another thread was synthesising must not inherit a held lock.
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock_in_child)
 _chunks: list[np.ndarray] = []
 _events: list[RawEvent] = []
 
@@ -129,11 +140,21 @@ def _declare(lib: ctypes.CDLL) -> None:
     ]  # fmt: skip
 
 
-def _set_voice(lib: ctypes.CDLL, voice_name: str, gender: int) -> None:
-    if lib.espeak_SetVoiceByName(voice_name.encode()) == 0:
+# Common language tags that are not eSpeak voice names ("en" is British English).
+_ALIASES = {"en-gb": "en", "en-uk": "en"}
+
+
+def _set_voice(lib: ctypes.CDLL, voice_name: str, gender: int, data_path: str) -> None:
+    language, _, variant = voice_name.partition("+")
+    # eSpeak ignores an unknown variant without an error: check that it exists.
+    if variant and not (Path(data_path) / "voices" / "!v" / variant).is_file():
+        raise ValueError(f"eSpeak NG has no voice variant {variant!r} (in {voice_name!r})")
+    language = _ALIASES.get(language.lower(), language)
+    name = f"{language}+{variant}" if variant else language
+    if lib.espeak_SetVoiceByName(name.encode()) == 0:
         return
-    # An unknown variant name: fall back on the language and sex alone.
-    spec = _VoiceSpec(languages=voice_name.split("+")[0].encode(), gender=gender)
+    # Not a voice name: let eSpeak choose by language and sex.
+    spec = _VoiceSpec(languages=language.encode(), gender=gender)
     if lib.espeak_SetVoiceByProperties(ctypes.byref(spec)) != 0:
         raise ValueError(f"eSpeak NG has no voice {voice_name!r}")
 
@@ -161,7 +182,7 @@ def synthesize(
             if rate != NATIVE_SAMPLE_RATE:
                 raise RuntimeError(f"eSpeak NG failed to initialise (returned {rate})")
             lib.espeak_SetSynthCallback(_CALLBACK)
-            _set_voice(lib, voice_name, gender)
+            _set_voice(lib, voice_name, gender, data_path)
             for param, value in (
                 (PARAM_RATE, rate_wpm), (PARAM_PITCH, pitch), (PARAM_RANGE, pitch_range),
                 (PARAM_WORDGAP, word_gap),

@@ -22,7 +22,7 @@ SEXES = ("female", "male")
 # eSpeak NG voice variants (espeak-ng-data/voices/!v) by sex, and the English accents used.
 FEMALE_VARIANTS = ("f1", "f2", "f3", "f4", "f5")
 MALE_VARIANTS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7")
-ACCENTS = ("en-us", "en-gb", "en-us", "en-gb-x-rp", "en-gb-scotland")
+ACCENTS = ("en-us", "en", "en-us", "en-gb-x-rp", "en-gb-scotland")  # "en" is British
 
 # Semitones relative to eSpeak's default pitch (50) at eSpeak pitch settings 0, 5, ..., 100,
 # measured on this library (eSpeak NG 1.52): the median F0 (pYIN) of "mama mama mama" from the

@@ -129,6 +129,17 @@ def test_household_voices_all_speak(synth):
         assert out.word_times[0][0] == "hi" and np.abs(out.samples).max() > 0.05
 
 
+def test_voice_names_and_variants_are_honoured(synth):
+    british = synth.say("hi", Voice("en+m3", base_pitch=45, sex="male"))
+    assert np.array_equal(synth.say("hi", MALE).samples, british.samples)  # en-gb is "en"
+    other = synth.say("hi", Voice("en+m1", base_pitch=45, sex="male"))
+    assert len(other.samples) != len(british.samples) or not np.array_equal(
+        other.samples, british.samples
+    )
+    with pytest.raises(ValueError, match="variant 'zz9'"):
+        synth.say("hi", Voice("en-us+zz9"))
+
+
 def test_bad_arguments_raise_value_errors(synth):
     with pytest.raises(ValueError, match="base_pitch"):
         Voice(base_pitch=120)
