@@ -105,6 +105,16 @@ def test_per_sample_ages_match_single_age_calls():
     assert torch.equal(together[4], images[4])
 
 
+def test_many_blurred_frames_across_chunks():
+    torch.manual_seed(5)
+    images = torch.rand(21, 3, 32, 32)
+    ages = torch.tensor([0.1 * (i % 7) for i in range(21)])  # repeated ages, all blurred
+    t = AgeVisionTransform(fov_deg=100.0)
+    together = t(images, ages)
+    for i in (0, 8, 13, 20):
+        assert torch.allclose(together[i], t(images[i : i + 1], float(ages[i]))[0], atol=1e-6)
+
+
 def test_identity_for_adults_and_at_48_months_on_small_frames():
     torch.manual_seed(1)
     images = torch.rand(4, 3, 96, 96)
