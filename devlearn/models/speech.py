@@ -54,24 +54,31 @@ def normalise(feats: torch.Tensor, n_frames: torch.Tensor) -> torch.Tensor:
 
 
 class SpeechEncoder(nn.Module):
-    """Log-mel (B, n_mels, F) -> conv stack (8x downsampling) -> attention pooling (B, width)."""
+    """Log-mel (B, n_mels, F) -> conv stack (8x downsampling) -> attention pooling (B, width).
+
+    Activations past each utterance's end are zeroed after every layer (biases would otherwise
+    make padding non-zero), so an utterance encodes the same alone or padded in a batch."""
 
     def __init__(self, n_mels: int = 40, width: int = 128):
         super().__init__()
-        layers, c_in = [], n_mels
-        for _ in range(3):
-            layers += [nn.Conv1d(c_in, width, 5, stride=2, padding=2), nn.GELU()]
-            c_in = width
-        layers += [nn.Conv1d(width, width, 3, padding=1), nn.GELU()]
-        self.convs = nn.Sequential(*layers)
+        chans = [n_mels, width, width, width]
+        self.convs = nn.ModuleList(
+            [nn.Conv1d(chans[i], chans[i + 1], 5, stride=2, padding=2) for i in range(3)]
+            + [nn.Conv1d(width, width, 3, padding=1)]
+        )
         self.score = nn.Linear(width, 1)
         self.out_dim = width
 
     def forward(self, feats: torch.Tensor, n_frames: torch.Tensor) -> torch.Tensor:
         # feats: (B, n_mels, F); n_frames: (B,) valid frames -> (B, width)
-        x = self.convs(feats).transpose(1, 2)  # (B, F/8, width)
-        valid = (n_frames + 7) // 8
-        mask = torch.arange(x.shape[1], device=x.device)[None] < valid.clamp(min=1)[:, None]
+        x, valid = feats, n_frames.clamp(min=1)
+        for conv in self.convs:
+            x = nn.functional.gelu(conv(x))
+            if conv.stride[0] == 2:
+                valid = (valid + 1) // 2
+            mask = torch.arange(x.shape[-1], device=x.device)[None] < valid[:, None]
+            x = x * mask[:, None]
+        x = x.transpose(1, 2)  # (B, F/8, width)
         scores = self.score(x).squeeze(-1).masked_fill(~mask, float("-inf"))
         weights = torch.softmax(scores, dim=1)
         return (weights.unsqueeze(-1) * x).sum(1)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+import torch
 from devlearn.datasets import open_dataset
 
 from devlearn.errors import UserError
@@ -93,3 +95,32 @@ def test_age_range_selects_sessions(toy_dataset: Path, tmp_path: Path):
     ages = open_dataset(toy_dataset).sessions.filter(pl.col("split") == "train").collect()
     kept = set(ages.filter(pl.col("age_days") >= 274)["session_id"])
     assert set(data.train.session) == kept
+
+
+def test_temporal_partners_and_losses(toy_dataset: Path, tmp_path: Path):
+    from devlearn.training.config import AugmentConfig
+    from devlearn.training.module import LearnerModule
+
+    objectives = ObjectiveConfig(temporal=0.5, temporal_window_s=1.0)
+    data = _data(toy_dataset, tmp_path, objectives=objectives)
+    dm = LearnerDataModule(data)
+    source = dm.train_source()
+    pos = source.positions(2)
+    partner, frame = source.partners[pos], dm.plan.frame[pos]
+    sample = dm.plan.sample[pos]
+    assert np.all(partner != frame) and np.all(np.abs(partner - frame) <= 5)  # 1 s at 5 fps
+    assert np.all(
+        (partner >= data.train.session_lo[sample]) & (partner < data.train.session_hi[sample])
+    )
+    batch = source[2]
+    assert batch["partner_frames"].shape == batch["frames"].shape
+    module = LearnerModule(data.config, data.vocab.words)
+    out = module.losses(batch, train=True)
+    assert set(out) == {"image_text", "image_speech", "temporal", "loss"}
+    assert all(torch.isfinite(v) for v in out.values())
+    expected = out["image_text"] + out["image_speech"] + 0.5 * out["temporal"]
+    assert torch.allclose(out["loss"], expected)
+    pytest.importorskip("devlearn.development")
+    aged = dataclasses.replace(data.config, augment=AugmentConfig(age_transform=True))
+    module = LearnerModule(aged, data.vocab.words)
+    assert torch.isfinite(module.losses(batch, train=True)["loss"])
