@@ -59,6 +59,7 @@ QUESTIONS = (
 )
 
 REQUESTS = (
+    "{x}, please",
     "get the {x}",
     "touch the {x}",
     "give me the {x}",

@@ -200,3 +200,16 @@ def test_corpus_utterances_map_nouns_to_categories(corpus_dir):
     }
     # "ball" never occurs in the corpus: it is named from the templates instead.
     assert all(u.source == "templates" for u in plans if u.named_category == "ball")
+
+
+def test_templates_cover_the_kinds_and_a_range_of_lengths():
+    for kind, options in T.TEMPLATES.items():
+        assert len(options) >= 15 and len(set(options)) == len(options)
+        assert all(("{x}" in t) == (kind != "chatter") for t in options), kind
+        lengths = [T.template_length(t, "ball") for t in options]
+        assert min(lengths) <= 2 and max(lengths) >= 7, kind
+    assert T.template_length("look, a {x}!", "toy_car") == 4  # "look a toy car"
+    cats = frozenset({"dog", "cat", "bunny", "ball", "keys"})
+    assert [
+        T.category_of(w, cats) for w in ("doggy", "Kitty", "rabbit", "balls", "key", "cup")
+    ] == ["dog", "cat", "bunny", "ball", "keys", None]
