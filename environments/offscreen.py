@@ -9,6 +9,7 @@ sizeable share of the frame. Here the process keeps one GL context, each model g
 from __future__ import annotations
 
 import numpy as np
+from devlearn.environments.furniture import DECOR_GROUP
 
 _context: dict = {}  # the process's GL context, made on first use
 CONTEXT_SIZE = 1024  # largest frame side any model may render at
@@ -41,6 +42,10 @@ class Offscreen:
         self.con = mujoco.MjrContext(model, mujoco.mjtFontScale.mjFONTSCALE_50.value)
         self.scene = mujoco.MjvScene(model, maxgeom=model.ngeom + 50)
         self.option = mujoco.MjvOption()
+        self.option.geomgroup[:] = 1  # every group in the colour frame, decorations included
+        self.seg_option = mujoco.MjvOption()
+        self.seg_option.geomgroup[:] = 1
+        self.seg_option.geomgroup[DECOR_GROUP] = 0
         self.perturb = mujoco.MjvPerturb()
         self.camera = mujoco.MjvCamera()
         self.camera.type = mujoco.mjtCamera.mjCAMERA_FIXED
@@ -50,12 +55,14 @@ class Offscreen:
         self.rect = mujoco.MjrRect(0, 0, width, height)
         self.rgb = np.empty((height, width, 3), np.uint8)
         self.ids = np.empty((height, width, 3), np.uint8)
+        self._lut: np.ndarray | None = None
 
-    def update(self, data) -> None:
+    def update(self, data, segmentation: bool = False) -> None:
+        """Build the scene from ``data``; the segmentation scene leaves out decorations."""
         mj = self.mj
         mj.mjv_updateScene(
-            self.model, data, self.option, self.perturb, self.camera,
-            mj.mjtCatBit.mjCAT_ALL.value, self.scene,
+            self.model, data, self.seg_option if segmentation else self.option, self.perturb,
+            self.camera, mj.mjtCatBit.mjCAT_ALL.value, self.scene,
         )  # fmt: skip
 
     def _draw(self, segment: bool, out: np.ndarray) -> None:
@@ -72,17 +79,24 @@ class Offscreen:
         return self.rgb[::-1].copy()
 
     def render_geom_ids(self) -> np.ndarray:
-        """Geom id per pixel of the last `update` (-1 where no model geom is seen)."""
+        """Geom id per pixel of the last `update(data, segmentation=True)` (-1: none)."""
         self._draw(True, self.ids)
         ids = self.ids[::-1].astype(np.int32)
         segid = ids[..., 0] | (ids[..., 1] << 8) | (ids[..., 2] << 16)  # 0 = background
+        return self._segid_to_geom()[np.minimum(segid, self.scene.ngeom + 1)]
+
+    def _segid_to_geom(self) -> np.ndarray:
+        """Segmentation id -> geom id. The scene lists the same geoms in the same order every
+        frame of a model, so the table is built once (reading it costs ~2 ms in Python)."""
         n = self.scene.ngeom
-        lut = np.full(n + 2, -1, np.int32)
-        geom_type = self.mj.mjtObj.mjOBJ_GEOM
-        for g in self.scene.geoms[:n]:
-            if g.segid >= 0 and g.objtype == geom_type:
-                lut[g.segid + 1] = g.objid
-        return lut[np.minimum(segid, n + 1)]
+        if self._lut is None or len(self._lut) != n + 2:  # built from a segmentation scene
+            lut = np.full(n + 2, -1, np.int32)
+            geom_type = self.mj.mjtObj.mjOBJ_GEOM
+            for g in self.scene.geoms[:n]:
+                if g.segid >= 0 and g.objtype == geom_type:
+                    lut[g.segid + 1] = g.objid
+            self._lut = lut
+        return self._lut
 
     def close(self) -> None:
         if self.con is not None:

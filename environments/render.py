@@ -2,8 +2,9 @@
 
 The segmentation pass renders every frame at the frame's own size (the same pixels as the RGB
 frame, so boxes line up exactly); it costs less than the colour pass because it has no
-lighting or textures. Each pixel's geom id maps to a catalog object, the caregiver's face or
-hands, or nothing.
+lighting or textures and leaves out thin decorations (books, crib bars, table legs, rugs,
+window frames), which therefore never count as hiding a toy. Each pixel's geom id maps to a
+catalog object, the caregiver's face or hands, or nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class FrameRenderer:
         rgb = self.offscreen.render_rgb()
         if not segmentation:
             return rgb, None
+        self.offscreen.update(data, segmentation=True)
         return rgb, self.ground_truth(self.offscreen.render_geom_ids())
 
     def ground_truth(self, seg_geom: np.ndarray) -> GroundTruth:

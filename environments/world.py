@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from devlearn.environments import caregiver_body, infant_body
 from devlearn.environments.catalog import Exemplar, exemplar_assets_xml, exemplar_geoms_xml
-from devlearn.environments.furniture import FURNITURE, Placer, Surface, rug
+from devlearn.environments.furniture import DECOR_GROUP, FURNITURE, Placer, Surface, rug
 
 DENSITY = 'density="250"'  # kg/m^3, light toys
 # Resting toys sleep (MuJoCo islands), which cuts physics about tenfold; a tiny gravcomp on
@@ -96,7 +96,7 @@ def _windows_xml(rng, half_x, half_y, walls: list[int]) -> str:
         inner = tuple(x if x > 0.01 else 0.01 for x in size)  # sticks out past the frame
         out.append(
             f'<geom type="box" size="{_fmt(frame)}" pos="{_fmt(pos)}" '
-            'rgba="0.95 0.95 0.93 1" contype="0" conaffinity="0"/>'
+            f'rgba="0.95 0.95 0.93 1" contype="0" conaffinity="0" group="{DECOR_GROUP}"/>'
         )
         out.append(
             f'<geom type="box" size="{_fmt(inner)}" pos="{_fmt(pos)}" '
