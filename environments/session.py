@@ -41,7 +41,10 @@ class SessionRecorder:
         self.spec, self.opts = spec, opts
         self.profile = Child(child_seed(opts.seed, spec.child)).at(spec.age_months)
         self.exemplars = session_exemplars(spec, opts)
-        config = SimConfig(fps=opts.fps, size=(opts.size, opts.size), fovy=opts.fovy)
+        config = SimConfig(
+            fps=opts.fps, size=(opts.size, opts.size), fovy=opts.fovy,
+            distractors=opts.n_distractors,
+        )  # fmt: skip
         self.sim = Simulation(
             spec.seed,
             self.exemplars,
@@ -183,6 +186,7 @@ class SessionRecorder:
                         named_in_view=bool(u.named_in_view),
                         named_status=u.named_status,
                         in_view_possible=bool(in_view),
+                        n_other_in_view=len([c for c in in_view if c != u.named_category]),
                     )
                 ]
             )

@@ -27,6 +27,9 @@ class SimConfig:
     size: tuple[int, int] = (96, 96)
     fovy: float = 100.0
     segmentation: bool = True  # ground truth needs it; the gym env may switch it off
+    # Toys the caregiver sets down in front of the infant when she starts showing one: the
+    # other objects in view while she names (cross-situational ambiguity).
+    distractors: int = 0
 
     def __post_init__(self):
         if not self.fps > 0:
@@ -139,7 +142,10 @@ class Simulation:
             infant.attend(dt, self.attention_targets())
         taken = {infant.held, self.caregiver.carrying}
         free = [i for i in range(len(self._qpos_adr)) if i not in taken]
+        was_showing = self.caregiver.activity == "show"
         self.caregiver.step(self.data, dt, infant, self.object_positions(), free)
+        if self.caregiver.activity == "show" and not was_showing:
+            self._set_down_distractors(free)
         if self.caregiver.given is not None:
             infant.held, infant.hold_left = self.caregiver.given, float(self.rng.uniform(3, 12))
         if infant.held is not None:
@@ -174,6 +180,22 @@ class Simulation:
         for i, pos in carried.items():
             a, v = self._qpos_adr[i], self._qvel_adr[i]
             self.data.qpos[a : a + 3] = pos
+            self.data.qvel[v : v + 6] = 0.0
+
+    def _set_down_distractors(self, free: list[int]) -> None:
+        """Put up to `distractors` free toys on the floor ahead of a sitting or standing child."""
+        infant = self.infant
+        if self.config.distractors <= 0 or infant.posture == "supine":
+            return
+        free = [i for i in free if i != self.caregiver.carrying]
+        picks = self.rng.permutation(free)[: self.config.distractors]
+        bound = np.array([self.world.half_x - 0.3, self.world.half_y - 0.3])
+        for i in picks:
+            ahead = infant.azimuth + self.rng.uniform(-0.5, 0.5)
+            dist = self.rng.uniform(0.45, 0.9)
+            xy = infant.pos + dist * np.array([np.cos(ahead), np.sin(ahead)])
+            a, v = self._qpos_adr[i], self._qvel_adr[i]
+            self.data.qpos[a : a + 3] = (*np.clip(xy, -bound, bound), 0.03)
             self.data.qvel[v : v + 6] = 0.0
 
     def _keep_in_room(self) -> None:

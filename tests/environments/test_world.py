@@ -113,3 +113,26 @@ def test_supine_infant_looks_up_and_crawler_at_the_floor():
         views[posture] = direction(infant.azimuth, infant.elevation)
     assert views["supine"][2] > 0.5  # lying on its back it still sees mostly the ceiling
     assert views["crawling"][2] < -0.3
+
+
+def test_distractors_are_set_down_in_the_infants_view():
+    import mujoco
+    from devlearn.environments.catalog import CATEGORIES
+    from devlearn.environments.sim import SimConfig, Simulation
+
+    from devlearn.development import profile_at
+
+    exemplars = [sample_exemplar(c, 0) for c in CATEGORIES[:6]]
+    sim = Simulation(2, exemplars, profile_at(12.0), SimConfig(size=(64, 64), distractors=3))
+    try:
+        infant = sim.infant
+        infant.posture, infant.azimuth, infant.elevation = "sitting", 0.0, -0.5
+        infant.body_yaw = 0.0
+        sim.caregiver.pos = infant.pos - [1.5, 0.0]  # behind the child, out of the way
+        sim._set_down_distractors(list(range(6)))
+        sim._pose_bodies()
+        mujoco.mj_forward(sim.model, sim.data)
+        _, gt = sim.renderer.render(sim.data)
+        assert len(gt.visible(0.001)) >= 2
+    finally:
+        sim.close()
