@@ -114,24 +114,26 @@ class AgeVisionTransform(nn.Module):
         # Colour and contrast together are one 3x3 matrix and offset per frame: one pass over
         # the pixels. Blurred frames take their contrast in the frequency domain instead, and
         # go through colour, FFT and back in small chunks that stay in the CPU's cache.
+        matrix, offset = _colour_and_contrast(images, colour, np.where(blur, 1.0, gain))
         if not blur.any():
-            return _mix(images, *_colour_and_contrast(images, colour, gain))
+            return _mix(images, matrix, offset)
         rows = np.flatnonzero(blur)
         every = len(rows) == len(blur)
         picked = torch.as_tensor(rows, device=images.device)
         frames = images if every else images[picked]
-        matrix, offset = _colour_and_contrast(frames, colour[rows], np.ones(len(rows)))
+        row_matrix = matrix if every else matrix[picked]
+        row_offset = offset if every else offset[picked]
         responses, which = self._responses(images, cutoff[rows], gain[rows])
         filtered = torch.empty_like(frames)
         chunk = FFT_CHUNK if images.device.type == "cpu" else len(rows)  # GPUs like one call
         for start in range(0, len(rows), chunk):
             part = slice(start, start + chunk)
-            tinted = _mix(frames[part], matrix[part], offset[part])
+            tinted = _mix(frames[part], row_matrix[part], row_offset[part])
             response = responses if len(responses) == 1 else responses[which[part]]
             filtered[part] = _filter(tinted, response)
         if every:
             return filtered
-        out = _mix(images, *_colour_and_contrast(images, colour, gain))  # blurred rows redone
+        out = _mix(images, matrix, offset)  # the blurred rows are replaced below
         out[picked] = filtered
         return out
 
