@@ -9,7 +9,7 @@ from devlearn.errors import UserError
 
 
 def simulate(
-    out: str,
+    out: str | None = None,
     ages: str = "6:24:1",
     hours_per_age: float = 1.0,
     children: int = 1,
@@ -36,8 +36,8 @@ def simulate(
     """Simulate an infant's days in a home and write them as a dataset.
 
     Args:
-        out: Dataset folder to create (must not exist; an interrupted run leaves OUT.partial,
-            which the same command resumes).
+        out: Dataset folder to create (required; must not exist; an interrupted run leaves
+            OUT.partial, which the same command resumes).
         ages: Ages in months: START:STOP:STEP (stop included), a list like 6,12,18, or one age.
         hours_per_age: Hours of experience per child and age.
         children: Number of simulated children (households).
@@ -64,6 +64,8 @@ def simulate(
         vision_transform: Apply the age vision transform to frames when writing (default:
             leave it to training).
     """
+    if out is None:
+        raise UserError("give the dataset folder to create with --out DIR")
     from devlearn.environments.catalog import CATEGORIES
     from devlearn.environments.plan import (
         SimulateOptions,

@@ -205,3 +205,31 @@ def test_provenance_records_the_options(small_run):
     options = meta["provenance"]["options"]
     assert options["p_named_in_view"] == 0.5 and options["ages"] == [9.0, 18.0]
     assert meta["source"] == "simulated"
+
+
+def test_cli_reports_bad_input_in_one_line(tmp_path, capsys):
+    from devlearn.cli import main
+
+    assert main(["simulate", "--out", str(tmp_path / "ds"), "--ages", "50"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "outside 0-48" in err[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_with_a_config_file(tmp_path):
+    from devlearn.cli import main
+
+    config = tmp_path / "sim.yaml"
+    config.write_text("ages: '12'\nhours_per_age: 0.004\nsize: 32\nseed: 2\nchildren: 1\n")
+    out = tmp_path / "ds"
+    assert main(["simulate", "--config", str(config), "--out", str(out)]) == 0
+    ds = open_dataset(out)
+    assert ds.frame_size == (32, 32)
+    assert ds.sessions.collect()["age_days"].to_list() == [365]
+
+
+@pytest.mark.slow
+def test_worker_processes_write_the_same_dataset(small_run, tmp_path):
+    out = tmp_path / "parallel"
+    simulate(str(out), **SMALL, workers=2)
+    _assert_same(small_run, out)
