@@ -148,6 +148,8 @@ class Simulation:
             self._set_down_distractors(free)
         if self.caregiver.given is not None:
             infant.held, infant.hold_left = self.caregiver.given, float(self.rng.uniform(3, 12))
+        if infant.held is None and infant.can_hold and self.rng.random() < dt / 4.0:
+            self._pick_up_nearby(free)
         if infant.held is not None:
             infant.hold_left -= dt
             if infant.hold_left <= 0 or not infant.can_hold:
@@ -181,6 +183,18 @@ class Simulation:
             a, v = self._qpos_adr[i], self._qvel_adr[i]
             self.data.qpos[a : a + 3] = pos
             self.data.qvel[v : v + 6] = 0.0
+
+    def _pick_up_nearby(self, free: list[int]) -> None:
+        """A toy within arm's reach of a child who can hold things is picked up now and then."""
+        free = [i for i in free if i != self.caregiver.carrying]
+        if not free:
+            return
+        positions = self.object_positions()[free]
+        dist = np.linalg.norm(positions[:, :2] - self.infant.pos, axis=1)
+        nearest = int(np.argmin(dist))
+        if dist[nearest] < 0.35 and positions[nearest, 2] < self.infant.eye_height:
+            self.infant.held = free[nearest]
+            self.infant.hold_left = float(self.rng.uniform(3, 12))
 
     def _set_down_distractors(self, free: list[int]) -> None:
         """Put up to `distractors` free toys on the floor ahead of a sitting or standing child."""
