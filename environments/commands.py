@@ -38,7 +38,8 @@ def simulate(
     Args:
         out: Dataset folder to create (required; must not exist; an interrupted run leaves
             OUT.partial, which the same command resumes).
-        ages: Ages in months: START:STOP:STEP (stop included), a list like 6,12,18, or one age.
+        ages: Ages in months: START:STOP:STEP (stop included), a list like 6,12,18, or one age
+            (quote it in a YAML file: '6:24:1').
         hours_per_age: Hours of experience per child and age.
         children: Number of simulated children (households).
         seed: Seed of everything random; same seed and options give identical output.
@@ -97,6 +98,7 @@ def simulate(
             audio=audio,
             vision_transform=vision_transform,
         )
+        opts.language_config()  # fails here, before anything is written
         shard_spec = parse_shard(shard)
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")

@@ -75,6 +75,18 @@ class SimulateOptions:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def language_config(self):
+        """The caregiver-language settings of these options (validated by LanguageConfig)."""
+        from devlearn.environments.language import LanguageConfig
+
+        return LanguageConfig(
+            naming_rate=self.naming_rate, p_named_in_view=self.p_named_in_view,
+            p_absent_naming=self.p_absent_naming, n_distractors=self.n_distractors,
+            word_distribution=self.word_distribution, zipf_exponent=self.zipf_exponent,
+            corpus_path=self.corpus_path, words_per_hour=self.words_per_hour,
+            utterance_source="corpus" if self.corpus_path else "templates",
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class SessionSpec:

@@ -57,20 +57,10 @@ class SessionRecorder:
         self._language()
 
     def _language(self) -> None:
-        from devlearn.environments.language import CaregiverLanguage, LanguageConfig
+        from devlearn.environments.language import CaregiverLanguage
 
         o, p = self.opts, self.profile
-        cfg = LanguageConfig(
-            naming_rate=o.naming_rate,
-            p_named_in_view=o.p_named_in_view,
-            p_absent_naming=o.p_absent_naming,
-            n_distractors=o.n_distractors,
-            word_distribution=o.word_distribution,
-            zipf_exponent=o.zipf_exponent,
-            corpus_path=o.corpus_path,
-            words_per_hour=o.words_per_hour,
-            utterance_source="corpus" if o.corpus_path else "templates",
-        )
+        cfg = o.language_config()
         self.lang = CaregiverLanguage(cfg, list(o.categories), seed=self.spec.seed)
         wph = o.words_per_hour if o.words_per_hour is not None else p.words_per_hour
         self.due = sorted(self.lang.schedule(self.spec.duration_s, wph, p.mean_utterance_length))

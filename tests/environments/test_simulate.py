@@ -179,6 +179,8 @@ def test_resume_with_other_options_is_refused(tmp_path):
         ({"ages": "-1"}, "outside 0-48"),
         ({"ages": "six"}, "START:STOP:STEP"),
         ({"shard": "3/2"}, "shard"),
+        ({"word_distribution": "bimodal"}, "word_distribution"),
+        ({"p_named_in_view": 0.9, "p_absent_naming": 0.2}, "at most 1"),
     ],
 )
 def test_bad_configuration_is_a_user_error_with_no_output(tmp_path, change, message):
