@@ -121,9 +121,9 @@ def video(previews, path: Path, fps: float) -> None:
             container.mux(packet)
 
 
-def write_preview(out: Path, opts: SimulateOptions) -> Path:
+def write_preview(out: Path, opts: SimulateOptions, seconds: float = PREVIEW_SECONDS) -> Path:
     """Write OUT/contact_sheet.png and OUT/preview.mp4 (all or nothing)."""
-    previews = record_previews(opts)
+    previews = record_previews(opts, seconds)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.absolute().parent))
     try:
         contact_sheet(previews, tmp / "contact_sheet.png")
