@@ -45,7 +45,8 @@ def build_speech_cache(
     n_feat = max_samples // HOP + 1
     n = len(sessions)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".partial.npy")
+    # unique per process: on several nodes sharing a file system each may build the cache
+    tmp = out.with_suffix(f".{os.getpid()}.partial.npy")
     feats = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float16, shape=(n, n_mels, n_feat))
     n_frames = np.zeros(n, dtype=np.int32)
     log_mel = LogMel(n_mels)
@@ -69,7 +70,9 @@ def build_speech_cache(
             n_frames[chunk] = frames.numpy()
     feats.flush()
     del feats
-    np.save(out.with_suffix(".frames.npy"), n_frames)
+    frames_tmp = out.with_suffix(f".{os.getpid()}.frames.npy")
+    np.save(frames_tmp, n_frames)
+    os.replace(frames_tmp, out.with_suffix(".frames.npy"))
     os.replace(tmp, out)
 
 
