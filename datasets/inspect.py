@@ -14,7 +14,7 @@ def dataset_summary(ds: Dataset, top: int = 20) -> dict[str, Any]:
     """Hours, children, age range, sessions, frames, utterances, tokens and vocabulary."""
     sessions = ds.sessions.collect()
     words = ds.words.select("word").collect()["word"]
-    counts = words.value_counts(sort=True)
+    counts = words.value_counts().sort(["count", "word"], descending=[True, False])
     ages = sessions["age_days"]
     return {
         "path": str(ds.path),

@@ -57,7 +57,8 @@ def import_each(
 
     items = list(items)
     done = 0
-    for item in tqdm(items, desc=desc, unit="file", disable=len(items) < 2):
+    # disable=None: a bar only on a terminal, so logs and the one-line error stay clean.
+    for item in tqdm(items, desc=desc, unit="file", disable=True if len(items) < 2 else None):
         try:
             handle(item)
             done += 1
