@@ -245,24 +245,24 @@ class Dataset:
     ) -> np.ndarray:
         """Frames from (shard, row) pairs, e.g. a random training batch, uint8 (n, H, W, 3).
 
-        One fancy-indexed read per shard touched; rows keep the order given."""
+        Rows keep the order given. Each frame is copied once, straight from the memory map
+        into the batch (faster here than one fancy-indexed read per shard, which copies twice).
+        """
         shards = np.asarray(shards)
         rows = np.asarray(rows, dtype=np.int64).reshape(-1)
         if len(shards) != len(rows):
             raise ValueError(f"{len(shards)} shards given for {len(rows)} rows")
         if self.frame_size is None:
             raise ValueError(f"dataset {self.path} holds no frames")
+        if rows.size and rows.min() < 0:
+            raise IndexError(f"negative shard row {rows.min()}")
         out = np.empty((len(rows), *self.frame_size, 3), dtype=np.uint8)
-        if len(rows) == 0:
-            return out
-        unique, inverse = np.unique(shards, return_inverse=True)
-        for code, relative in enumerate(unique):
-            where = np.flatnonzero(inverse == code)
-            mapped = self._store.shard(str(relative))
-            wanted = rows[where]
-            # Reading rows in ascending order walks the file forwards (kinder to the disk).
-            order = np.argsort(wanted, kind="stable")
-            out[where[order]] = mapped[wanted[order]]
+        maps = self._store.shards
+        for i, (relative, row) in enumerate(zip(shards.tolist(), rows.tolist(), strict=True)):
+            mapped = maps.get(relative)
+            if mapped is None:
+                mapped = self._store.shard(str(relative))
+            out[i] = mapped[row]
         return out
 
     # --- audio ---------------------------------------------------------------------------
