@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from dataset_media import COLOURS, write_video
 from devlearn.datasets import open_dataset
 
 from devlearn.cli import main
@@ -49,12 +50,18 @@ def test_corrupt_video(video_folder, capsys):
     assert "S_003.mp4: cannot decode the video" in line
 
 
-def test_truncated_video(video_folder, capsys):
-    path = video_folder / "videos" / "S_002.mp4"
-    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    assert "S_002.mp4: cannot decode the video" in fails(
-        video_args(video_folder), capsys, video_folder
-    )
+@pytest.mark.parametrize(
+    ("ext", "message"),
+    [
+        ("mp4", "S_002.mp4: cannot decode the video"),  # index at the end: nothing opens
+        ("mkv", "S_002.mkv: truncated video: decoded 12.8 s of 24.0 s"),
+    ],  # decodes, stops early
+)
+def test_truncated_video(video_folder, capsys, ext, message):
+    (video_folder / "videos" / "S_002.mp4").unlink()
+    path = write_video(video_folder / "videos" / f"S_002.{ext}", COLOURS * 4, 10)
+    path.write_bytes(path.read_bytes()[: int(path.stat().st_size * 0.6)])
+    assert message in fails(video_args(video_folder), capsys, video_folder)
 
 
 @pytest.mark.parametrize(

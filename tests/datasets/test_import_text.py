@@ -165,3 +165,14 @@ def test_info_prints_the_numbers(tmp_path, capsys):
     assert "utterances    4" in out and "tokens        15" in out
     assert "vocabulary    15 word types" in out  # "cookie [/] cookie" counts once
     assert "top words     a (1), at (1), big (1)" in out
+
+
+def test_options_from_a_yaml_config(tmp_path):
+    (tmp_path / "c.txt").write_text("a ball\nBALL\n")
+    config = tmp_path / "scenes.yaml"
+    config.write_text(f"out: {tmp_path / 'ds'}\nchild_id: kid\nage_months: 9\nseed: 4\n")
+    assert main(["import", "scenes", str(tmp_path / "c.txt"), "--config", str(config)]) == 0
+    ds = open_dataset(tmp_path / "ds")
+    assert ds.sessions.collect()[["child_id", "age_days"]].rows() == [("kid", months_to_days(9))]
+    assert ds.meta["provenance"]["seed"] == 4
+    assert ds.meta["provenance"]["options"]["age_months"] == 9
