@@ -60,10 +60,13 @@ def labelled_frames(dataset, split: str | Sequence[str] | None = None) -> pl.Dat
 
 
 def category_words(dataset, categories: Sequence[str]) -> dict[str, str]:  # noqa: ANN001
-    """The word for each category: from the dataset's lexicon where it has one, else its name."""
+    """The word for each category: its own name, unless the dataset's lexicon names it only
+    with other words (then the first of those)."""
     lexicon = dataset.lexicon.collect()
-    named = dict(zip(lexicon["object"].to_list(), lexicon["word"].to_list(), strict=True))
-    return {c: named.get(c, c) for c in categories}
+    words: dict[str, list[str]] = {}
+    for word, obj in zip(lexicon["word"].to_list(), lexicon["object"].to_list(), strict=True):
+        words.setdefault(obj, []).append(word)
+    return {c: c if c in words.get(c, [c]) else words[c][0] for c in categories}
 
 
 def spoken_words(

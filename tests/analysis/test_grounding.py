@@ -4,7 +4,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from devlearn.analysis.grounding import forced_choice, labelled_frames, spoken_words
+from devlearn.analysis.grounding import (
+    category_words,
+    forced_choice,
+    labelled_frames,
+    spoken_words,
+)
 from devlearn.datasets import DatasetWriter, open_dataset
 
 from devlearn.training.toydata import SHAPES, word_freq, write_toy_dataset
@@ -96,8 +101,12 @@ def test_a_frame_takes_the_category_of_its_largest_object(tmp_path: Path):
                     dict(frame_idx=1, object_id="a", category="cup", exemplar="x", pixel_frac=0.3),
                 ]
             )
-    frames = labelled_frames(open_dataset(tmp_path / "d"))
+        w.add_lexicon([("doggy", "dog"), ("dog", "dog"), ("kitty", "cat")])
+    dataset = open_dataset(tmp_path / "d")
+    frames = labelled_frames(dataset)
     assert frames["category"].to_list() == ["dog", "cup"]
+    words = category_words(dataset, ["dog", "cat", "cup"])
+    assert words == {"dog": "dog", "cat": "kitty", "cup": "cup"}
 
 
 def test_bad_trial_settings(toy):
