@@ -31,7 +31,7 @@ class Offscreen:
     def __init__(self, model, height: int, width: int, camera: int | str):
         import mujoco
 
-        if max(height, width) > min(model.vis.global_.offwidth, model.vis.global_.offheight):
+        if height > model.vis.global_.offheight or width > model.vis.global_.offwidth:
             raise ValueError(
                 f"frame {height}x{width} is larger than the model's offscreen buffer "
                 f"({model.vis.global_.offheight}x{model.vis.global_.offwidth})"
@@ -80,10 +80,20 @@ class Offscreen:
 
     def render_geom_ids(self) -> np.ndarray:
         """Geom id per pixel of the last `update(data, segmentation=True)` (-1: none)."""
+        segid, lut = self.render_segids()
+        return lut[segid][::-1]
+
+    def render_segids(self) -> tuple[np.ndarray, np.ndarray]:
+        """Raw segmentation ids, bottom row first (0 = background), and the table mapping
+        them to geom ids; cheaper than `render_geom_ids` when the caller maps them itself."""
         self._draw(True, self.ids)
-        ids = self.ids[::-1].astype(np.int32)
-        segid = ids[..., 0] | (ids[..., 1] << 8) | (ids[..., 2] << 16)  # 0 = background
-        return self._segid_to_geom()[np.minimum(segid, self.scene.ngeom + 1)]
+        ids = self.ids
+        segid = ids[..., 0].astype(np.int32)
+        segid |= ids[..., 1].astype(np.int32) << 8
+        if self.scene.ngeom >= 65535:
+            segid |= ids[..., 2].astype(np.int32) << 16
+        np.minimum(segid, self.scene.ngeom + 1, out=segid)
+        return segid, self._segid_to_geom()
 
     def _segid_to_geom(self) -> np.ndarray:
         """Segmentation id -> geom id. The scene lists the same geoms in the same order every

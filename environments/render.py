@@ -45,7 +45,15 @@ class FrameRenderer:
         self.world = world
         self.height, self.width = size
         self.offscreen = Offscreen(world.model, self.height, self.width, "eye")
-        self.n_objects = len(world.object_bodies)
+        self.n_objects = n = len(world.object_bodies)
+        # geom id (index -1 = nothing) -> code: 0 nothing, object index + 1, n + 1 the
+        # caregiver's face, n + 2 her hands
+        code = (world.geom_object + 1).astype(np.int32)
+        code[world.geom_kind == 1] = n + 1
+        code[world.geom_kind == 2] = n + 2
+        self._geom_code = code
+        self._lut_seen: np.ndarray | None = None
+        self._segid_code = code
 
     def render(self, data, segmentation: bool = True) -> tuple[np.ndarray, GroundTruth | None]:
         self.offscreen.update(data)
@@ -53,27 +61,31 @@ class FrameRenderer:
         if not segmentation:
             return rgb, None
         self.offscreen.update(data, segmentation=True)
-        return rgb, self.ground_truth(self.offscreen.render_geom_ids())
+        segid, lut = self.offscreen.render_segids()
+        if lut is not self._lut_seen:  # compose segid -> geom -> code once per scene layout
+            self._lut_seen, self._segid_code = lut, self._geom_code[lut]
+        return rgb, self._from_codes(self._segid_code[segid], bottom_up=True)
 
     def ground_truth(self, seg_geom: np.ndarray) -> GroundTruth:
-        """Objects, face and hands in a geom-id image (indices -1 map to 'nothing')."""
-        n_pixels = seg_geom.size
-        obj = self.world.geom_object[seg_geom]
-        counts = np.bincount(obj.ravel() + 1, minlength=self.n_objects + 1)[1:]
-        gt = GroundTruth()
-        for index in np.flatnonzero(counts):
-            mask = obj == index
+        """Objects, face and hands in a geom-id image, top row first (-1 = nothing)."""
+        return self._from_codes(self._geom_code[seg_geom], bottom_up=False)
+
+    def _from_codes(self, code: np.ndarray, bottom_up: bool) -> GroundTruth:
+        """Codes per pixel: 0 nothing, 1..n object index + 1, n + 1 face, n + 2 hands."""
+        n = self.n_objects
+        counts = np.bincount(code.ravel(), minlength=n + 3)
+        n_pixels = code.size
+        gt = GroundTruth(
+            face_frac=float(counts[n + 1] / n_pixels), hands_frac=float(counts[n + 2] / n_pixels)
+        )
+        for k in np.flatnonzero(counts[1 : n + 1]) + 1:
+            mask = code == k
             rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-            gt.objects.append(
-                VisibleObject(
-                    int(index),
-                    float(counts[index] / n_pixels),
-                    (int(cols[0]), int(rows[0]), int(cols[-1]), int(rows[-1])),
-                )
-            )
-        kinds = np.bincount(self.world.geom_kind[seg_geom].ravel(), minlength=3)
-        gt.face_frac = float(kinds[1] / n_pixels)
-        gt.hands_frac = float(kinds[2] / n_pixels)
+            y0, y1 = int(rows[0]), int(rows[-1])
+            if bottom_up:
+                y0, y1 = self.height - 1 - y1, self.height - 1 - y0
+            box = (int(cols[0]), y0, int(cols[-1]), y1)
+            gt.objects.append(VisibleObject(int(k - 1), float(counts[k] / n_pixels), box))
         return gt
 
     def close(self) -> None:
