@@ -162,3 +162,29 @@ def test_cli_errors_are_one_line_with_exit_status_2(
         ["train", "--data", str(silent_dataset), "--out", str(tmp_path / "r3"), "--optim.lr", "-1"]
     )
     assert status == 2 and "optim.lr must be" in capsys.readouterr().err
+
+
+def test_config_yaml_of_a_run_reruns_it_and_time_budget_stops(finished_run: Path, tmp_path: Path):
+    out = tmp_path / "again"
+    args = ["train", "--config", str(finished_run / "config.yaml"), "--out", str(out)]
+    assert cli.main([*args, "--max-steps", "2"]) == 0
+    done = json.loads((out / "complete.json").read_text())
+    assert done["reason"] == "max_steps" and done["steps"] == 2
+    assert devlearn.load(out).info["config"]["model"]["embed_dim"] == 32
+    timed = tmp_path / "timed"
+    assert (
+        cli.main(
+            [
+                "train",
+                "--config",
+                str(finished_run / "config.yaml"),
+                "--out",
+                str(timed),
+                "--max-minutes",
+                "0.0001",
+            ]
+        )
+        == 0
+    )
+    done = json.loads((timed / "complete.json").read_text())
+    assert done["reason"] == "max_minutes" and done["steps"] == 1
