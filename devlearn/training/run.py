@@ -72,6 +72,7 @@ def run_training(data: Path, run: Path, config: TrainConfig) -> dict:
     warnings.filterwarnings("ignore", ".*does not have many workers.*")
     warnings.filterwarnings("ignore", ".*sync_dist=True.*")
     warnings.filterwarnings("ignore", ".*is smaller than the logging interval.*")
+    warnings.filterwarnings("ignore", ".*LeafSpec.*is deprecated.*")
     vocab = Vocab(state["vocab"]) if state else None
     learner_data = LearnerData(
         data, config, cache_dir=run / "cache", vocab=vocab, progress=tc.progress_bar
