@@ -17,7 +17,7 @@ from devlearn.environments.infant_body import direction
 # Head elevation limits by posture, radians (supine infants see ceiling and faces above them;
 # crawlers mostly see the floor; Kretch et al. 2014).
 ELEVATION_LIMITS = {
-    "supine": (0.7, 1.5),
+    "supine": (1.0, 1.5),
     "sitting": (-1.0, 0.7),
     "crawling": (-1.1, 0.25),
     "standing": (-1.0, 0.7),
