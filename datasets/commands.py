@@ -171,6 +171,20 @@ def data_validate(path: str) -> None:
     print(f"{path}: valid")
 
 
+def data_sample(out: str, seed: int = 0) -> None:
+    """Write small generated inputs for every importer (videos with transcripts and ages,
+    CHAT files, a scene corpus with its lexicon, labelled images), to try the importers on.
+
+    Args:
+        out: Folder to create.
+        seed: Seed of the generated scenes.
+    """
+    from devlearn.datasets.importers.common import check_target
+    from devlearn.datasets.samples import write_sample_inputs
+
+    print(f"wrote {write_sample_inputs(check_target(out), seed)}")
+
+
 COMMANDS = {
     "import": {
         "video": import_video,
@@ -178,5 +192,5 @@ COMMANDS = {
         "scenes": import_scenes,
         "labeled-frames": import_labeled_frames,
     },
-    "data": {"info": data_info, "validate": data_validate},
+    "data": {"info": data_info, "validate": data_validate, "sample": data_sample},
 }

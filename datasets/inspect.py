@@ -43,7 +43,7 @@ def format_summary(summary: dict[str, Any]) -> str:
     children = ", ".join(summary["child_ids"][:10]) + (" ..." if summary["children"] > 10 else "")
     rows = [
         ("dataset", f"{summary['path']} ({summary['source']})"),
-        ("hours", f"{summary['hours']:.2f}"),
+        ("hours", f"{summary['hours']:.2f} ({summary['hours'] * 60:.1f} minutes)"),
         ("children", f"{summary['children']} ({children})"),
         ("age range", "-" if ages is None else f"{ages[0]:.1f} to {ages[1]:.1f} months"),
         ("sessions", f"{summary['sessions']} " + str({k: v for k, v in summary["splits"].items()})),

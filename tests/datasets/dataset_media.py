@@ -3,21 +3,15 @@ audio with a tone at a known time, CHAT files, scene corpora, image folders."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
+from devlearn.datasets import samples
+from devlearn.datasets.samples import tone  # noqa: F401 - re-exported for the tests
 
 # Colours far apart in every channel, so H.264 compression cannot confuse them.
 COLOURS = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (255, 0, 255), (0, 255, 255)]
-
-
-def tone(seconds: float, rate: int, at: tuple[float, float], hz: float = 1000.0) -> np.ndarray:
-    """Silence with a sine tone between at[0] and at[1] seconds."""
-    t = np.arange(int(seconds * rate)) / rate
-    on = (t >= at[0]) & (t < at[1])
-    return (0.5 * np.sin(2 * np.pi * hz * t) * on).astype(np.float32)
 
 
 def write_video(
@@ -31,35 +25,11 @@ def write_video(
 ) -> Path:
     """An H.264 video: each colour fills the top half for `frames_per_colour` frames; the
     bottom half is black (so rotation shows). Optional AAC audio track."""
-    import av
-
     width, height = size
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"crf": "10", "preset": "ultrafast"}
-        astream = None
-        if audio is not None:
-            astream = container.add_stream("aac", rate=audio_rate)
-            astream.layout = "mono"
-        for colour in colours:
-            for _ in range(frames_per_colour):
-                image = np.zeros((height, width, 3), np.uint8)
-                image[: height // 2] = colour
-                frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-                container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
-        if astream is not None:
-            block = 1024
-            for i in range(0, len(audio), block):
-                chunk = audio[i : i + block].reshape(1, -1)
-                frame = av.AudioFrame.from_ndarray(chunk, format="flt", layout="mono")
-                frame.sample_rate = audio_rate
-                frame.pts = i
-                frame.time_base = Fraction(1, audio_rate)
-                container.mux(astream.encode(frame))
-            container.mux(astream.encode(None))
-    return path
+    images = np.zeros((len(colours) * frames_per_colour, height, width, 3), np.uint8)
+    for i, colour in enumerate(colours):
+        images[i * frames_per_colour : (i + 1) * frames_per_colour, : height // 2] = colour
+    return samples.write_video(path, images, fps, audio, audio_rate)
 
 
 @pytest.fixture
