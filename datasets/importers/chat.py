@@ -23,6 +23,8 @@ from devlearn.errors import UserError
 _AGE = re.compile(r"^(\d+);(\d{1,2})?(?:\.(\d{1,2})?)?$")
 _BULLET = re.compile("\x15[^\x15]*\x15")
 _UNINTELLIGIBLE = {"xxx", "yyy", "www"}
+# Headers that CHILDES files may carry before @Begin.
+_PRE_BEGIN = ("@UTF8", "@PID", "@Font", "@Window", "@Color")
 
 
 @dataclass
@@ -67,7 +69,9 @@ def parse_age(text: str, path: str, line: int) -> int | None:
 def read_header(text: str, name: str) -> ChatHeader:
     """Check the headers the importer relies on and find the target child."""
     lines = text.splitlines()
-    first = next((i for i, s in enumerate(lines) if s.strip() and s.strip() != "@UTF8"), None)
+    first = next(
+        (i for i, s in enumerate(lines) if s.strip() and not s.startswith(_PRE_BEGIN)), None
+    )
     if first is None or not lines[first].startswith("@Begin"):
         raise UserError("not a CHAT file: @Begin missing", path=name, line=(first or 0) + 1)
     ids: dict[str, tuple[list[str], int]] = {}

@@ -12,7 +12,7 @@ from devlearn import months_to_days
 from devlearn.cli import main
 
 CHAT = (
-    "@UTF8\n@Begin\n@Languages:\teng\n"
+    "@UTF8\n@PID:\t11312/c-00000000-1\n@Begin\n@Languages:\teng\n"
     "@Participants:\tCHI Eve Target_Child, MOT Mother\n"
     "@ID:\teng|brown|CHI|1;06.15|female|||Target_Child|||\n"
     "@ID:\teng|brown|MOT|||||Mother|||\n"
