@@ -11,12 +11,17 @@ import colorsys
 
 import numpy as np
 
+from devlearn.environments.furniture import DECOR_GROUP
+
 UPPER_ARM, FOREARM = 0.3, 0.28  # m
 TORSO = 0.52  # pelvis to shoulders, m
 SHOULDER_HALF_WIDTH = 0.19
 HEAD_ABOVE_SHOULDERS = 0.2
 ARM_PARTS = ("upper_l", "fore_l", "upper_r", "fore_r")
 NO_CONTACT = 'contype="0" conaffinity="0"'
+# Eyes, mouth and nose sit on the face: drawn in colour, left out of the segmentation pass,
+# where the face beneath them counts their pixels.
+DETAIL = f'{NO_CONTACT} group="{DECOR_GROUP}"'
 
 
 def _fmt(values) -> str:
@@ -52,15 +57,15 @@ def xml(rng: np.random.Generator) -> tuple[str, str]:
         f'rgba="{_fmt(hair)} 1" {NO_CONTACT}/>'
         + "".join(
             f'<geom type="sphere" size="0.014" pos="0.078 {s * 0.033} 0.02" '
-            f'rgba="0.97 0.97 0.97 1" {NO_CONTACT}/>'
+            f'rgba="0.97 0.97 0.97 1" {DETAIL}/>'
             f'<geom type="sphere" size="0.008" pos="0.089 {s * 0.033} 0.02" '
-            f'rgba="0.1 0.07 0.05 1" {NO_CONTACT}/>'
+            f'rgba="0.1 0.07 0.05 1" {DETAIL}/>'
             for s in (-1, 1)
         )
         + f'<geom type="ellipsoid" size="0.012 0.025 0.007" pos="0.078 0 -0.05" '
-        f'rgba="0.65 0.25 0.25 1" {NO_CONTACT}/>'
+        f'rgba="0.65 0.25 0.25 1" {DETAIL}/>'
         f'<geom type="sphere" size="0.014" pos="0.09 0 -0.01" material="cg_skin" '
-        f"{NO_CONTACT}/>"
+        f"{DETAIL}/>"
     )
     arms = "".join(
         f'<body name="cg_{part}" mocap="true"><geom type="capsule" fromto="0 0 0 0 0 '

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Geom group of thin decorations (books, crib bars, table legs, rugs, window frames): drawn in
-# the colour frame, left out of the segmentation pass, where they would hide little and cost
-# about a third of the pass.
+# Geom group drawn in the colour frame but left out of the segmentation pass (each geom costs
+# render time there): thin decorations that would hide little (books, crib bars, table legs,
+# rugs, window frames, the caregiver's eyes and mouth) and the room's shell, which hides none.
 DECOR_GROUP = 3
 
 

@@ -5,7 +5,9 @@ room sound since the last step (float32, 16 kHz, fixed length); ``head_pose`` (x
 height, azimuth, elevation); ``posture`` (index into POSTURES); ``age_months``.
 Action (Box, 3): head azimuth and elevation change (radians per step, scaled from [-1, 1]),
 and forward locomotion (used only while crawling or walking). With ``passive=True`` the
-built-in attention model moves the head and the action is ignored.
+built-in attention model moves the head and the action is ignored. ``info["utterance"]`` is
+the text of an utterance the caregiver starts at that step (chosen, as in `simulate`, from
+what is in the infant's view and hands), else None.
 """
 
 from __future__ import annotations
@@ -68,10 +70,9 @@ class InfantEnv(gym.Env if gym else object):
     # ---- gymnasium API ----
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
+        from devlearn.development import Child
         from devlearn.environments.catalog import CATEGORIES, sample_exemplar
         from devlearn.environments.sim import SimConfig, Simulation
-
-        from devlearn.development import Child
 
         episode_seed = int(self.np_random.integers(2**31 - 1))
         rng = np.random.default_rng(episode_seed)
@@ -80,14 +81,17 @@ class InfantEnv(gym.Env if gym else object):
         profile = Child(int(rng.integers(2**31 - 1))).at(self.age_months)
         if self.sim is not None:
             self.sim.close()
+        # What the caregiver says depends on what is in view, so with sound the frame's
+        # segmentation is rendered too.
         config = SimConfig(
-            fps=self.fps, size=(self.size, self.size), fovy=self.fovy, segmentation=False
+            fps=self.fps, size=(self.size, self.size), fovy=self.fovy, segmentation=self.audio
         )
         self.sim = Simulation(episode_seed, exemplars, profile, config)
-        self._speech = self._speech_track(episode_seed) if self.audio else None
         self.steps = 0
-        self._rgb, _ = self.sim.step(passive=True)
-        return self._observation(), {"posture": self.sim.infant.posture}
+        self._voice_setup(episode_seed)
+        self._rgb, gt = self.sim.step(passive=True)
+        info = {"posture": self.sim.infant.posture, "utterance": self._speak(gt, 0.0)}
+        return self._observation(), info
 
     def step(self, action):
         action = np.clip(np.asarray(action, dtype=np.float32).reshape(3), -1.0, 1.0)
@@ -101,10 +105,14 @@ class InfantEnv(gym.Env if gym else object):
                 infant.pos = np.clip(
                     infant.pos + heading * float(action[2]) * hi / self.fps, -bound, bound
                 )
-        self._rgb, _ = self.sim.step(passive=self.passive)
+        self._rgb, gt = self.sim.step(passive=self.passive)
         self.steps += 1
         truncated = self.steps >= self.max_steps
-        info = {"posture": infant.posture, "caregiver_activity": self.sim.caregiver.activity}
+        info = {
+            "posture": infant.posture,
+            "caregiver_activity": self.sim.caregiver.activity,
+            "utterance": self._speak(gt, self.steps / self.fps),
+        }
         return self._observation(), 0.0, False, truncated, info
 
     def render(self):
@@ -129,38 +137,59 @@ class InfantEnv(gym.Env if gym else object):
             "age_months": np.array([self.age_months], dtype=np.float32),
         }
 
-    def _speech_track(self, seed: int) -> np.ndarray:
-        """The episode's caregiver speech and room sound, planned up front (as in `simulate`)."""
+    def _voice_setup(self, seed: int) -> None:
+        """The episode's caregiver language, voice and audio scene (room tone, noises)."""
+        self._scene = None
+        if not self.audio:
+            return
         from devlearn.environments.audio_scene import AudioScene
         from devlearn.environments.language import CaregiverLanguage, LanguageConfig
         from devlearn.environments.speech import SpeechSynthesizer, household_voices
 
-        duration = (self.max_steps + 1) / self.fps
         profile = self.sim.infant.profile
-        lang = CaregiverLanguage(
-            LanguageConfig(), [e.category for e in self.sim.world.exemplars], seed=seed
+        self._categories = [e.category for e in self.sim.world.exemplars]
+        duration = (self.max_steps + 2) / self.fps
+        self._lang = CaregiverLanguage(LanguageConfig(), sorted(set(self._categories)), seed)
+        self._due = self._lang.schedule(
+            duration, profile.words_per_hour, profile.mean_utterance_length
         )
-        scene = AudioScene(seed, duration)
-        synth, voice = SpeechSynthesizer(), household_voices(seed, n=1)[0]
-        cats = [e.category for e in self.sim.world.exemplars]
-        for t in lang.schedule(duration, profile.words_per_hour, profile.mean_utterance_length):
-            u = lang.next_utterance(cats[:1], None, cats[1:], profile.mean_utterance_length)
-            scene.place(
-                synth.say(
-                    u.text,
-                    voice,
-                    profile.id_pitch_raise_semitones,
-                    profile.id_pitch_variability,
-                    profile.id_rate_factor,
-                ),
-                t,
-            )
-        return scene.render().astype(np.float32)
+        self._scene = AudioScene(seed, duration)
+        if not hasattr(self, "_synth"):
+            self._synth = SpeechSynthesizer()
+        self._voice = household_voices(seed, n=1)[0]
+        self._busy_until = 0.0
+
+    def _speak(self, gt, t: float) -> str | None:
+        """Start the next due utterance at time t, told what the infant sees and holds."""
+        if self._scene is None or not self._due or self._due[0] > t or t < self._busy_until:
+            return None
+        self._due.pop(0)
+        profile = self.sim.infant.profile
+        in_view = []
+        for index in gt.visible(0.002):
+            if self._categories[index] not in in_view:
+                in_view.append(self._categories[index])
+        held = self.sim.held()
+        utterance = self._lang.next_utterance(
+            in_view,
+            None if held is None else self._categories[held],
+            (),
+            profile.mean_utterance_length,
+            [c for c in self._categories if c not in in_view],
+        )
+        clip = self._synth.say(
+            utterance.text, self._voice, profile.id_pitch_raise_semitones,
+            profile.id_pitch_variability, profile.id_rate_factor,
+        )  # fmt: skip
+        self._scene.place(clip, t)
+        self._busy_until = t + len(clip.samples) / clip.sample_rate + 0.4
+        return utterance.text
 
     def _audio_chunk(self) -> np.ndarray:
+        """The sound of the last step: from the previous frame's time to this one's."""
         n = self.samples_per_step
-        if self._speech is None:
+        if self._scene is None or self.steps == 0:
             return np.zeros(n, dtype=np.float32)
-        start = self.steps * n
-        chunk = self._speech[start : start + n]
-        return np.pad(chunk, (0, n - len(chunk))).astype(np.float32)
+        end = self.steps / self.fps
+        chunk = self._scene.render(end - 1.0 / self.fps, end)
+        return np.pad(chunk[:n], (0, max(0, n - len(chunk)))).astype(np.float32)

@@ -2,8 +2,9 @@
 
 The segmentation pass renders every frame at the frame's own size (the same pixels as the RGB
 frame, so boxes line up exactly); it costs less than the colour pass because it has no
-lighting or textures and leaves out thin decorations (books, crib bars, table legs, rugs,
-window frames), which therefore never count as hiding a toy. Each pixel's geom id maps to a
+lighting or textures and leaves out the room's shell (which cannot hide a toy inside it) and
+thin decorations (books, crib bars, table legs, rugs, window frames, the caregiver's eyes and
+mouth), which therefore never count as hiding a toy. Each pixel's geom id maps to a
 catalog object, the caregiver's face or hands, or nothing.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from devlearn.environments.world import World
 
 

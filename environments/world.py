@@ -12,6 +12,7 @@ import colorsys
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from devlearn.environments import caregiver_body, infant_body
 from devlearn.environments.catalog import Exemplar, exemplar_assets_xml, exemplar_geoms_xml
 from devlearn.environments.furniture import DECOR_GROUP, FURNITURE, Placer, Surface, rug
@@ -19,6 +20,9 @@ from devlearn.environments.furniture import DECOR_GROUP, FURNITURE, Placer, Surf
 DENSITY = 'density="250"'  # kg/m^3, light toys
 # Resting toys sleep (MuJoCo islands), which cuts physics about tenfold; a tiny gravcomp on
 # every toy makes the model compute gravity compensation, used to float toys held in a hand.
+# The room's shell (floor, walls, ceiling, windows) never hides a toy, which is always inside
+# it: left out of the segmentation pass like the decorations (see furniture.DECOR_GROUP).
+SHELL = f'group="{DECOR_GROUP}"'
 TIMESTEP = 0.01  # s; objects are toy-sized, 10 ms keeps their contacts stable
 
 
@@ -54,7 +58,8 @@ def _room_xml(rng, half_x, half_y, height) -> tuple[str, str]:
     assets = f'<material name="floor" rgba="{_fmt(floor)} 1" specular="0.1"/>'
     t = 0.05
     geoms = [
-        f'<geom name="floor" type="plane" size="{half_x:.3g} {half_y:.3g} 0.1" material="floor"/>'
+        f'<geom name="floor" type="plane" size="{half_x:.3g} {half_y:.3g} 0.1" material="floor" '
+        f"{SHELL}/>"
     ]
     for sx, sy, hx, hy in (
         (1, 0, t, half_y),
@@ -66,12 +71,12 @@ def _room_xml(rng, half_x, half_y, height) -> tuple[str, str]:
         geoms.append(
             f'<geom type="box" size="{_fmt((hx, hy, height / 2))}" '
             f'pos="{_fmt((sx * (half_x + t), sy * (half_y + t), height / 2))}" '
-            f'rgba="{_fmt(shade)} 1"/>'
+            f'rgba="{_fmt(shade)} 1" {SHELL}/>'
         )
     geoms.append(
         f'<geom type="box" size="{_fmt((half_x, half_y, t))}" pos="0 0 {height + t:.3g}" '
         f'rgba="{_fmt(tuple(min(1, c * 1.05) for c in wall))} 1" contype="0" '
-        f'conaffinity="0"/>'
+        f'conaffinity="0" {SHELL}/>'
     )
     return assets, "".join(geoms)
 
@@ -96,7 +101,7 @@ def _windows_xml(rng, half_x, half_y, walls: list[int]) -> str:
         )
         out.append(
             f'<geom type="box" size="{_fmt(inner)}" pos="{_fmt(pos)}" '
-            f'rgba="{_fmt(sky)} 1" material="window" contype="0" conaffinity="0"/>'
+            f'rgba="{_fmt(sky)} 1" material="window" contype="0" conaffinity="0" {SHELL}/>'
         )
     return "".join(out)
 
