@@ -91,10 +91,9 @@ def speaker():  # noqa: ANN201
 
 
 def evaluate(run: Path, sets: dict[str, Path], synthesize, trials: int) -> dict[str, float]:  # noqa: ANN001
+    import devlearn
     from devlearn.analysis.grounding import forced_choice
     from devlearn.datasets import open_dataset
-
-    import devlearn
 
     model = devlearn.load(run)
     scores = {}
@@ -130,7 +129,6 @@ def main() -> None:
             "split, size) yet: nothing to evaluate held-out exemplars with"
         )
     from devlearn.datasets import open_dataset
-
     from devlearn.training.config import LoaderConfig, TrainConfig, TrainerConfig
     from devlearn.training.run import run_training
 
@@ -151,10 +149,16 @@ def main() -> None:
     ds = open_dataset(sim)
     categories = sorted(ds.objects.select("category").unique().collect()["category"].drop_nulls())
     n_train = ds.select(split="train").utterances.select("utt_id").collect().height
-    sets = {
-        "held-out": write_exemplars(args.out / "heldout", categories, "test", args.size, 10, 4),
-        "training": write_exemplars(args.out / "trainex", categories, "train", args.size, 10, 4),
-    }
+    # Rendering runs in a separate process: a GL context torn down in the process that then
+    # trains was seen to crash it (segfault) once here.
+    import multiprocessing
+
+    sets = {"held-out": args.out / "heldout", "training": args.out / "trainex"}
+    jobs = [(sets["held-out"], "test"), (sets["training"], "train")]
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        pool.starmap(
+            write_exemplars, [(p, categories, split, args.size, 10, 4) for p, split in jobs]
+        )
     # passes so that the planned schedule ends near the time budget (about 100 samples/s
     # measured on a loaded 2-core machine; the budget stops the run in any case)
     passes = args.passes or max(1, int(args.minutes * 60 * 100 / max(1, n_train)))

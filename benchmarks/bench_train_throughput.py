@@ -8,7 +8,8 @@ Both feed the same default model (same losses, same optimiser) with batches of 6
 Prints samples/s of the data pipelines alone, then of training steps for both (medians of
 interleaved rounds, so load from other processes hits both alike) and their ratio, the share of
 step time spent waiting for data, samples/s of a real `devlearn train` run (Lightning loop,
-logging and checkpoints included), and GPU samples/s where CUDA is available. Run: .venv/bin/python benchmarks/bench_train_throughput.py [--steps 30]
+logging and checkpoints included), and GPU samples/s where CUDA is available.
+Run: .venv/bin/python benchmarks/bench_train_throughput.py [--steps 30] [--threads N]
 """
 
 from __future__ import annotations
