@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from devlearn.analysis.grounding import (
     category_words,
     forced_choice,
@@ -11,7 +12,6 @@ from devlearn.analysis.grounding import (
     spoken_words,
 )
 from devlearn.datasets import DatasetWriter, open_dataset
-
 from devlearn.training.toydata import SHAPES, word_freq, write_toy_dataset
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import polars as pl
 import pytest
 import torch
-from devlearn.datasets import open_dataset
 
+from devlearn.datasets import open_dataset
 from devlearn.errors import UserError
 from devlearn.training.config import LoaderConfig, ObjectiveConfig
 from devlearn.training.datamodule import LearnerData, LearnerDataModule
