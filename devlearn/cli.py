@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import typing
 from typing import Any
 
 from devlearn.errors import UserError
@@ -65,14 +66,46 @@ def normalise_option_names(argv: list[str]) -> list[str]:
     return normalised
 
 
+def _boolean_options(tree: dict[str, Any], argv: list[str]) -> set[str]:
+    """Names of the boolean parameters of the sub-command that `argv` selects."""
+    node: Any = tree
+    for token in argv:
+        if not isinstance(node, dict):
+            break
+        if token in node:
+            node = node[token]
+    if not callable(node):
+        return set()
+    try:
+        hints = typing.get_type_hints(node)
+    except Exception:  # unresolvable annotations: leave the arguments as they are
+        return set()
+    return {name for name, hint in hints.items() if hint is bool}
+
+
+def allow_bare_flags(tree: dict[str, Any], argv: list[str]) -> list[str]:
+    """Let ``--preview`` mean ``--preview=true`` for a boolean option (jsonargparse wants one)."""
+    flags = _boolean_options(tree, argv)
+    result = []
+    for position, token in enumerate(argv):
+        following = argv[position + 1] if position + 1 < len(argv) else None
+        takes_value = following is not None and following.lower() in ("true", "false")
+        if token.startswith("--") and token[2:] in flags and not takes_value:
+            token += "=true"
+        result.append(token)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `devlearn` script."""
     from jsonargparse import CLI
 
     choose_gl_backend()
     args = normalise_option_names(sys.argv[1:] if argv is None else list(argv))
+    tree = command_tree()
+    args = allow_bare_flags(tree, args)
     try:
-        CLI(command_tree(), args=args, prog="devlearn", as_positional=True)
+        CLI(tree, args=args, prog="devlearn", as_positional=True)
     except UserError as error:
         print(f"devlearn: error: {error.one_line()}", file=sys.stderr)
         return 2

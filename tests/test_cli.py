@@ -10,17 +10,18 @@ from devlearn import cli
 from devlearn.errors import UserError
 
 
-def echo(path: str, hours_per_age: float = 1.0, seed: int = 0) -> None:
+def echo(path: str, hours_per_age: float = 1.0, seed: int = 0, preview: bool = False) -> None:
     """Print the options, or fail like a user's mistake.
 
     Args:
         path: a file; "bad" raises a UserError.
         hours_per_age: hours of experience per age.
         seed: random seed.
+        preview: say so.
     """
     if path == "bad":
         raise UserError("cannot read\nthis file", path="clip.mp4", line=7)
-    print(f"path={path} hours={hours_per_age} seed={seed}")
+    print(f"path={path} hours={hours_per_age} seed={seed}" + (" preview" if preview else ""))
 
 
 @pytest.fixture
@@ -75,3 +76,15 @@ def test_every_real_command_has_help(capsys) -> None:
             cli.main(path + ["--help"])
         assert done.value.code == 0
         assert "usage:" in capsys.readouterr().out
+
+
+def test_boolean_options_work_as_bare_flags(tree: None, capsys) -> None:
+    assert cli.main(["group", "echo", "x", "--preview"]) == 0
+    assert cli.main(["group", "echo", "x", "--preview", "--seed", "2"]) == 0
+    assert cli.main(["group", "echo", "x", "--preview", "false"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "path=x hours=1.0 seed=0 preview",
+        "path=x hours=1.0 seed=2 preview",
+        "path=x hours=1.0 seed=0",
+    ]
