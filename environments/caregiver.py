@@ -8,6 +8,7 @@ she says is decided elsewhere (`language.py`), told what is in the infant's view
 from __future__ import annotations
 
 import numpy as np
+
 from devlearn.environments.caregiver_body import CaregiverRig
 
 STAND, KNEEL = 0.95, 0.5  # pelvis heights, m

@@ -14,6 +14,7 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
+
 from devlearn.environments.shapes import SHAPE_FAMILIES, Part
 
 CATEGORIES: tuple[str, ...] = tuple(SHAPE_FAMILIES)

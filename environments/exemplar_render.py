@@ -8,6 +8,7 @@ its size; ``view_seed`` turns it to another viewpoint.
 from __future__ import annotations
 
 import numpy as np
+
 from devlearn.environments.catalog import (
     exemplar_assets_xml,
     exemplar_geoms_xml,
@@ -58,6 +59,7 @@ def render_exemplar(
 ) -> np.ndarray:
     """RGB uint8 (size, size, 3) picture of one exemplar on a neutral grey background."""
     import mujoco
+
     from devlearn.environments import choose_gl_backend
     from devlearn.environments.offscreen import Offscreen
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from devlearn.environments.infant_body import direction
 
 # Head elevation limits by posture, radians (supine infants see ceiling and faces above them;

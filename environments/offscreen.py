@@ -9,6 +9,7 @@ sizeable share of the frame. Here the process keeps one GL context, each model g
 from __future__ import annotations
 
 import numpy as np
+
 from devlearn.environments.furniture import DECOR_GROUP
 
 _context: dict = {}  # the process's GL context, made on first use

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+
 from devlearn.environments.plan import SessionSpec, SimulateOptions
 
 PREVIEW_SECONDS = 24.0

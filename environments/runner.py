@@ -14,7 +14,6 @@ import queue as queue_module
 from pathlib import Path
 
 from devlearn.environments.plan import SessionSpec, SimulateOptions, plan_sessions
-
 from devlearn.errors import UserError
 
 OPTIONS_FILE = "simulate.json"

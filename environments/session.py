@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+
 from devlearn.environments.catalog import Exemplar, sample_exemplar
 from devlearn.environments.plan import SessionSpec, SimulateOptions, child_seed
 from devlearn.environments.sim import SimConfig, Simulation
@@ -43,7 +44,7 @@ class SessionRecorder:
         self.exemplars = session_exemplars(spec, opts)
         config = SimConfig(
             fps=opts.fps, size=(opts.size, opts.size), fovy=opts.fovy,
-            distractors=opts.n_distractors,
+            distractors=opts.n_distractors, ground_truth_scale=opts.ground_truth_scale,
         )  # fmt: skip
         self.sim = Simulation(
             spec.seed,

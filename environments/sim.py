@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from devlearn.environments.caregiver import Caregiver
 from devlearn.environments.catalog import Exemplar
 from devlearn.environments.infant import Infant, Target
@@ -30,6 +31,8 @@ class SimConfig:
     # Toys the caregiver sets down in front of the infant when she starts showing one: the
     # other objects in view while she names (cross-situational ambiguity).
     distractors: int = 0
+    # Segmentation (ground truth) at 1/scale of the frame size; 1 = the frame's own pixels.
+    ground_truth_scale: int = 1
 
     def __post_init__(self):
         if not self.fps > 0:
@@ -69,7 +72,7 @@ class Simulation:
         self.infant = Infant(profile, self.rng, self.world.half_x, self.world.half_y)
         self.caregiver = Caregiver(self.model, self.rng, self.world.half_x, self.world.half_y)
         self.infant_rig = InfantRig(self.model)
-        self.renderer = FrameRenderer(self.world, config.size)
+        self.renderer = FrameRenderer(self.world, config.size, config.ground_truth_scale)
         self.time = 0.0
         self.cam = self.infant_rig.camera
         self._qpos_adr = [

@@ -6,6 +6,7 @@ import colorsys
 
 import numpy as np
 import pytest
+
 from devlearn.environments.catalog import (
     CATEGORIES,
     TEXTURES,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import devlearn.environments  # noqa: F401  (registers the environments)
 import gymnasium
 import numpy as np
 import pytest
+
+import devlearn.environments  # noqa: F401  (registers the environments)
 
 ENV_IDS = sorted(i for i in gymnasium.registry if i.startswith("devlearn/"))
 SMALL = dict(size=32, max_steps=6)

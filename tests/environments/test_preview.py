@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from devlearn.datasets import open_dataset
 from devlearn.environments.commands import simulate
 from devlearn.environments.plan import SimulateOptions

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+
 from devlearn.datasets import open_dataset
 from devlearn.environments import runner
 from devlearn.environments.commands import simulate
-
 from devlearn.errors import UserError
 
 # Two ages, two 30 s sessions each, small frames; naming every utterance, half of them in view.

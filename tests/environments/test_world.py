@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import devlearn.environments  # noqa: F401  (picks the headless GL backend)
 import numpy as np
 import pytest
+
+import devlearn.environments  # noqa: F401  (picks the headless GL backend)
 from devlearn.environments.catalog import sample_exemplar
 from devlearn.environments.world import build_world
 
@@ -35,6 +36,7 @@ def test_objects_fall_to_the_floor():
 def _posed(world, infant_eye, azimuth, elevation, objects):
     """Data with the infant's head posed, the caregiver out of the room, toys placed."""
     import mujoco
+
     from devlearn.environments.infant_body import InfantRig
 
     model, data = world.model, mujoco.MjData(world.model)
@@ -48,13 +50,15 @@ def _posed(world, infant_eye, azimuth, elevation, objects):
     return data, rig
 
 
-def test_object_in_front_is_visible_with_its_box_and_one_behind_is_not():
+@pytest.mark.parametrize("scale, slack", [(1, 0), (2, 1)])
+def test_object_in_front_is_visible_with_its_box_and_one_behind_is_not(scale, slack):
+    """Boxes are exact at full size; at half size they are rounded out, off by at most 1."""
     from devlearn.environments.render import FrameRenderer
 
     world = build_world(1, EXEMPLARS, size=(64, 64))
     eye = (0.0, 0.0, 0.5)
-    data, rig = _posed(world, eye, 0.0, 0.0, {0: (0.2, 0.03, 0.47), 2: (-0.3, 0.0, 0.47)})
-    renderer = FrameRenderer(world, (64, 64))
+    data, rig = _posed(world, eye, 0.0, 0.0, {0: (0.14, 0.02, 0.47), 2: (-0.3, 0.0, 0.47)})
+    renderer = FrameRenderer(world, (64, 64), ground_truth_scale=scale)
     try:
         rgb, gt = renderer.render(data)
         empty_data, _ = _posed(world, eye, 0.0, 0.0, {})
@@ -70,20 +74,21 @@ def test_object_in_front_is_visible_with_its_box_and_one_behind_is_not():
     changed = np.abs(rgb.astype(int) - empty.astype(int)).sum(axis=2) > 30
     ys, xs = np.nonzero(changed)
     assert len(xs) > 0
-    assert x0 <= xs.min() and xs.max() <= x1 and y0 <= ys.min() and ys.max() <= y1
+    assert x0 - slack <= xs.min() and xs.max() <= x1 + slack
+    assert y0 - slack <= ys.min() and ys.max() <= y1 + slack
+    assert xs.min() - x0 <= 2 * slack and x1 - xs.max() <= 2 * slack
     # and the box is tight: most of it is block
     box = changed[y0 : y1 + 1, x0 : x1 + 1]
-    assert box.mean() > 0.4
-    assert abs(block.pixel_frac - changed.mean()) < 0.02
+    assert box.mean() > 0.4 - 0.1 * slack
+    assert abs(block.pixel_frac - changed.mean()) < 0.02 + 0.01 * slack
     # toy centred 5 cm to the left of the gaze line is drawn left of the frame centre
     assert (x0 + x1) / 2 < 32
 
 
 @pytest.mark.parametrize("age", [10.0, 20.0])
 def test_eye_height_rises_with_posture_and_the_camera_is_there(age):
-    from devlearn.environments.infant import Infant
-
     from devlearn.development import profile_at
+    from devlearn.environments.infant import Infant
 
     profile = profile_at(age)
     infant = Infant(profile, np.random.default_rng(0), 2.5, 2.5)
@@ -98,10 +103,9 @@ def test_eye_height_rises_with_posture_and_the_camera_is_there(age):
 
 
 def test_supine_infant_looks_up_and_crawler_at_the_floor():
+    from devlearn.development import profile_at
     from devlearn.environments.infant import Infant
     from devlearn.environments.infant_body import direction
-
-    from devlearn.development import profile_at
 
     infant = Infant(profile_at(10.0), np.random.default_rng(0), 2.5, 2.5)
     ground = np.array([1.0, 0.0, 0.0])
@@ -117,10 +121,10 @@ def test_supine_infant_looks_up_and_crawler_at_the_floor():
 
 def test_distractors_are_set_down_in_the_infants_view():
     import mujoco
-    from devlearn.environments.catalog import CATEGORIES
-    from devlearn.environments.sim import SimConfig, Simulation
 
     from devlearn.development import profile_at
+    from devlearn.environments.catalog import CATEGORIES
+    from devlearn.environments.sim import SimConfig, Simulation
 
     exemplars = [sample_exemplar(c, 0) for c in CATEGORIES[:6]]
     sim = Simulation(2, exemplars, profile_at(12.0), SimConfig(size=(64, 64), distractors=3))
