@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from devlearn.datasets import DatasetWriter, open_dataset
 from PIL import Image
+
+from devlearn.datasets import DatasetWriter, open_dataset
 
 
 def natural_looking_frames(n: int, size: int, rng: np.random.Generator) -> np.ndarray:

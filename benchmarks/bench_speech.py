@@ -14,6 +14,7 @@ import platform
 import time
 
 import numpy as np
+
 from devlearn.environments import espeak_ffi
 from devlearn.environments.audio_scene import AudioScene
 from devlearn.environments.language import CaregiverLanguage, LanguageConfig

@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+
 from devlearn.datasets.format import AUDIO_SAMPLE_RATE
 
 

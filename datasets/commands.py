@@ -46,7 +46,6 @@ def import_video(
     """
     from devlearn.datasets.importers.media import FrameSpec
     from devlearn.datasets.importers.video import import_video as run
-
     from devlearn.errors import UserError
 
     options = _options(locals())
@@ -160,7 +159,6 @@ def data_validate(path: str) -> None:
     """
     from devlearn.datasets.reader import open_dataset
     from devlearn.datasets.validate import validate_dataset
-
     from devlearn.errors import UserError
 
     problems = validate_dataset(open_dataset(path))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from devlearn.datasets.reader import Dataset
 
 from devlearn import days_to_months
+from devlearn.datasets.reader import Dataset
 
 
 def dataset_summary(ds: Dataset, top: int = 20) -> dict[str, Any]:

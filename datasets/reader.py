@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+
 from devlearn.datasets.format import (
     AUDIO_SAMPLE_RATE,
     DATASET_JSON,
@@ -22,7 +23,6 @@ from devlearn.datasets.format import (
     table_file,
 )
 from devlearn.datasets.shards import open_shard
-
 from devlearn.errors import UserError
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
+
 from devlearn.datasets.audio import resample, write_flac
 from devlearn.datasets.format import (
     AUDIO_SAMPLE_RATE,

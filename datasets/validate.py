@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+
 from devlearn.datasets.format import (
     AUDIO_SAMPLE_RATE,
     OPTIONAL_TABLES,

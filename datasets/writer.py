@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+
 from devlearn.datasets.format import (
     AUDIO_SAMPLE_RATE,
     DATASET_JSON,
@@ -31,7 +32,6 @@ from devlearn.datasets.format import (
     table_file,
 )
 from devlearn.datasets.session_writer import SessionWriter, staged_files
-
 from devlearn.errors import UserError
 
 SETTINGS_FILE = "writer.json"

@@ -9,9 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from devlearn.datasets.importers.common import read_csv_rows, require_columns
-
 from devlearn import months_to_days
+from devlearn.datasets.importers.common import read_csv_rows, require_columns
 from devlearn.errors import UserError
 
 

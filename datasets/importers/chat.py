@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from devlearn import months_to_days
 from devlearn.datasets.format import safe_session_id, tokenize
 from devlearn.datasets.importers.common import check_input, check_target, import_each, provenance
 from devlearn.datasets.writer import DatasetWriter
-
-from devlearn import months_to_days
 from devlearn.errors import UserError
 
 _AGE = re.compile(r"^(\d+);(\d{1,2})?(?:\.(\d{1,2})?)?$")

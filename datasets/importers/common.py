@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devlearn.datasets.writer import DatasetWriter, partial_path
-
 from devlearn.errors import UserError
 
 T = TypeVar("T")

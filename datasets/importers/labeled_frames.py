@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
 from devlearn.datasets.format import safe_session_id
 from devlearn.datasets.importers.common import check_input, check_target, import_each, provenance
 from devlearn.datasets.writer import DatasetWriter
-
 from devlearn.errors import UserError
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}

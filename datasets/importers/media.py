@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from devlearn.datasets.format import AUDIO_SAMPLE_RATE
 
+from devlearn.datasets.format import AUDIO_SAMPLE_RATE
 from devlearn.errors import UserError
 
 ROTATIONS = (0, 90, 180, 270)

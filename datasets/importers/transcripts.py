@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devlearn.datasets.importers.common import read_csv_rows, require_columns
-
 from devlearn.errors import UserError
 
 TEXT_COLUMNS = ("utterance", "text", "transcript")

@@ -23,7 +23,6 @@ from devlearn.datasets.importers.media import (
 )
 from devlearn.datasets.importers.transcripts import read_transcript, timed_utterances
 from devlearn.datasets.writer import DatasetWriter
-
 from devlearn.errors import UserError
 
 VIDEO_SUFFIXES = {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from devlearn.datasets import samples
 from devlearn.datasets.samples import tone  # noqa: F401 - re-exported for the tests
 

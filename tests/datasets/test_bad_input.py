@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 from dataset_media import COLOURS, write_video
-from devlearn.datasets import open_dataset
 
 from devlearn.cli import main
+from devlearn.datasets import open_dataset
 
 
 def video_args(base, *extra):

@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import polars as pl
 import pytest
-from devlearn.datasets import DatasetWriter, open_dataset
-from devlearn.datasets.format import SCHEMAS, assign_splits, tokenize, validate_session_id
 
 from devlearn import months_to_days
+from devlearn.datasets import DatasetWriter, open_dataset
+from devlearn.datasets.format import SCHEMAS, assign_splits, tokenize, validate_session_id
 from devlearn.errors import UserError
 
 H, W, FPS = 8, 6, 5.0

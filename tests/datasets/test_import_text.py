@@ -6,10 +6,10 @@ from __future__ import annotations
 import zipfile
 
 import polars as pl
-from devlearn.datasets import open_dataset
 
 from devlearn import months_to_days
 from devlearn.cli import main
+from devlearn.datasets import open_dataset
 
 CHAT = (
     "@UTF8\n@PID:\t11312/c-00000000-1\n@Begin\n@Languages:\teng\n"

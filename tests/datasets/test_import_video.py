@@ -8,10 +8,10 @@ import polars as pl
 import pytest
 import soundfile
 from dataset_media import COLOURS, tone, write_video
-from devlearn.datasets import open_dataset
 
 from devlearn import months_to_days
 from devlearn.cli import main
+from devlearn.datasets import open_dataset
 
 
 def run_import(base, *extra):

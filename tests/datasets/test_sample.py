@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from devlearn.datasets import open_dataset
-from devlearn.datasets.samples import TOYS
 
 from devlearn.cli import main
+from devlearn.datasets import open_dataset
+from devlearn.datasets.samples import TOYS
 
 
 def test_sample_inputs_import_and_validate(tmp_path, capsys):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import soundfile
-from devlearn.datasets import DatasetWriter
 
 from devlearn.cli import main
+from devlearn.datasets import DatasetWriter
 
 H, W = 4, 4
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from devlearn.environments.audio_scene import NOISE_KINDS, AudioScene
 from devlearn.environments.speech import SpeechSynthesizer, Voice
 

@@ -4,6 +4,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+
 from devlearn.environments import templates as T
 from devlearn.environments.language import CaregiverLanguage, LanguageConfig
 

@@ -4,6 +4,7 @@ import multiprocessing
 
 import numpy as np
 import pytest
+
 from devlearn.environments.speech import (
     SpeechSynthesizer,
     Voice,
