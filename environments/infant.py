@@ -171,15 +171,23 @@ class Infant:
             return Target("scene", "scene", self.eye + direction(self.body_yaw, 0.0))
         return options[self.rng.choice(len(options), p=probs / probs.sum())]
 
-    def attend(self, dt: float, targets: list[Target]) -> None:
-        """Advance fixation timing, pick a new target after a fixation, turn the head."""
-        current = {t.key: t for t in targets}
+    def attend(self, dt: float, targets, locate=None) -> None:
+        """Advance fixation timing, pick a new target after a fixation, turn the head.
+
+        ``targets`` is a list of Targets or a function making it (called only when a new
+        fixation starts); ``locate(key)`` gives the current target's position in between
+        (None: keep the last one)."""
         self.fixation_left -= dt
-        if self.target is None or self.fixation_left <= 0 or self.target.key not in current:
-            self.target = self.choose_target(targets)
+        if self.target is None or self.fixation_left <= 0:
+            self.target = self.choose_target(targets() if callable(targets) else targets)
             self.fixation_left = float(self.rng.gamma(2.0, self.fixation_mean_s / 2.0))
-        else:
-            self.target = current[self.target.key]  # follow it as it moves
+        else:  # follow it as it moves
+            if locate is None:
+                found = {t.key: t.pos for t in targets}.get(self.target.key)
+            else:
+                found = locate(self.target.key)
+            if found is not None:
+                self.target = Target(self.target.key, self.target.kind, found)
         self.look_toward(self.target.pos)
 
     def look_toward(self, point: np.ndarray, gain: float = HEAD_GAIN) -> None:

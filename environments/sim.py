@@ -81,15 +81,20 @@ class Simulation:
         self._qvel_adr = [
             int(self.model.jnt_dofadr[self.model.body_jntadr[b]]) for b in self.world.object_bodies
         ]
+        self._xyz_index = np.array([[a, a + 1, a + 2] for a in self._qpos_adr], int).reshape(-1, 3)
+        self._vel_index = np.array([[v, v + 1, v + 2] for v in self._qvel_adr], int).reshape(-1, 3)
+        self._floating: set[int] | None = None
         self._pose_bodies()
         mujoco.mj_step(self.model, self.data, nstep=50)  # let toys settle where they were put
 
     # ---- state accessors ----
     def object_positions(self) -> np.ndarray:
-        return np.array([self.data.qpos[a : a + 3] for a in self._qpos_adr]).reshape(-1, 3)
+        """(n, 3) toy positions (a copy)."""
+        return self.data.qpos[self._xyz_index]
 
     def object_speeds(self) -> np.ndarray:
-        return np.array([np.linalg.norm(self.data.qvel[a : a + 3]) for a in self._qvel_adr])
+        """(n,) toy speeds, m/s."""
+        return np.linalg.norm(self.data.qvel[self._vel_index], axis=1)
 
     def held_by_caregiver(self) -> int | None:
         return self.caregiver.carrying
@@ -110,6 +115,17 @@ class Simulation:
             kind = "held" if i in held else "moving" if speeds[i] > MOVING_SPEED else "scene"
             targets.append(Target(f"obj{i}", kind, pos.copy()))
         return targets
+
+    def locate(self, key: str) -> np.ndarray | None:
+        """Current position of an attention target by key (see `attention_targets`)."""
+        if key == "face":
+            return self.data.mocap_pos[self.caregiver.rig.head].copy()
+        if key.startswith("hand_"):
+            return np.asarray(self.caregiver.hand_pos[key[-1]], float).copy()
+        if key.startswith("obj"):
+            a = self._qpos_adr[int(key[3:])]
+            return self.data.qpos[a : a + 3].copy()
+        return None
 
     def project(self, point: np.ndarray) -> tuple[float, float] | None:
         """Pixel (x, y) of a world point in the egocentric frame, None if behind the eye."""
@@ -142,7 +158,7 @@ class Simulation:
         infant.maybe_change_posture(dt)
         infant.locomote(dt, self.object_positions())
         if passive:
-            infant.attend(dt, self.attention_targets())
+            infant.attend(dt, self.attention_targets, self.locate)
         taken = {infant.held, self.caregiver.carrying}
         free = [i for i in range(len(self._qpos_adr)) if i not in taken]
         was_showing = self.caregiver.activity == "show"
@@ -180,8 +196,10 @@ class Simulation:
             carried[self.caregiver.carrying] = self.caregiver.hand_pos["r"] + [0, 0, 0.03]
         if self.infant.held is not None:
             carried[self.infant.held] = self.infant.held_object_pos()
-        for i, body in enumerate(self.world.object_bodies):
-            self.model.body_gravcomp[body] = 1.0 if i in carried else 0.0
+        if set(carried) != self._floating:  # gravity compensation only where it changes
+            for i, body in enumerate(self.world.object_bodies):
+                self.model.body_gravcomp[body] = 1.0 if i in carried else 1e-9
+            self._floating = set(carried)
         for i, pos in carried.items():
             a, v = self._qpos_adr[i], self._qvel_adr[i]
             self.data.qpos[a : a + 3] = pos
@@ -218,11 +236,13 @@ class Simulation:
     def _keep_in_room(self) -> None:
         """Put back a toy that tunnelled out of the room (rare with fast throws)."""
         hx, hy = self.world.half_x - 0.1, self.world.half_y - 0.1
-        for a, v in zip(self._qpos_adr, self._qvel_adr, strict=True):
-            x, y, z = self.data.qpos[a : a + 3]
-            if z < -0.2 or abs(x) > hx + 0.2 or abs(y) > hy + 0.2:
-                self.data.qpos[a : a + 3] = (np.clip(x, -hx, hx), np.clip(y, -hy, hy), 0.1)
-                self.data.qvel[v : v + 6] = 0.0
+        xyz = self.data.qpos[self._xyz_index]  # (n, 3)
+        out = (xyz[:, 2] < -0.2) | (np.abs(xyz[:, 0]) > hx + 0.2) | (np.abs(xyz[:, 1]) > hy + 0.2)
+        for i in np.flatnonzero(out):
+            a, v = self._qpos_adr[i], self._qvel_adr[i]
+            x, y, _ = xyz[i]
+            self.data.qpos[a : a + 3] = (np.clip(x, -hx, hx), np.clip(y, -hy, hy), 0.1)
+            self.data.qvel[v : v + 6] = 0.0
 
     def close(self) -> None:
         self.renderer.close()
