@@ -142,11 +142,14 @@ class SessionRecorder:
                 p.id_pitch_variability,
                 p.id_rate_factor,
             )
-            scene.place(clip, t)
             duration = len(clip.samples) / clip.sample_rate
             word_times = [(w, t + a, t + b) for w, a, b in clip.word_times]
         else:  # no audio: a reading-speed estimate of the duration, no word times
             voice_idx, duration, word_times = 0, 0.35 * len(u.words) + 0.3, None
+        if t + duration > self.spec.duration_s:
+            return t  # it would run past the session's end: left unsaid
+        if synth is not None:
+            scene.place(clip, t)
         speaker = "caregiver" if voice_idx == 0 else "adult2"
         utt_id = sink.add_utterance(
             speaker,
@@ -161,13 +164,16 @@ class SessionRecorder:
             seen = [
                 o for o in visible.values() if self.exemplars[o.index].category == u.named_category
             ]
-            ex = self.exemplars[seen[0].index] if seen else None
+            # the named toy: the one in view, else the one in the room, else none (absent)
+            room = [i for i, e in enumerate(self.exemplars) if e.category == u.named_category]
+            index = seen[0].index if seen else room[0] if room else None
+            ex = self.exemplars[index] if index is not None else None
             sink.add_objects(
                 [
                     dict(
                         utt_id=utt_id,
                         frame_idx=None,
-                        object_id=f"obj{seen[0].index}" if seen else None,
+                        object_id=f"obj{index}" if ex else f"absent-{u.named_category}",
                         category=u.named_category,
                         exemplar=ex.exemplar_id if ex else None,
                         pixel_frac=seen[0].pixel_frac if seen else 0.0,

@@ -74,6 +74,12 @@ def test_dataset_has_frames_audio_utterances_and_ground_truth(small_run):
     assert len(ds.utterances.collect()) > 20
 
 
+def test_dataset_passes_the_format_validator(small_run):
+    from devlearn.datasets.validate import validate_dataset
+
+    assert validate_dataset(open_dataset(small_run)) == []
+
+
 def test_speech_is_louder_inside_utterances_than_between_them(small_run):
     ds = open_dataset(small_run)
     session = ds.sessions.collect()["session_id"][0]
