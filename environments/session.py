@@ -87,6 +87,7 @@ class SessionRecorder:
                 next_due += 1
                 end = self._speak(sink, f, t, visible, scene, synth, voices, spans)
                 busy_until = end + PAUSE_S
+            spans[:] = [span for span in spans if span[1] > t]  # drop finished utterances
             named_now = {cat for a, b, cat in spans if a <= t < b and cat}
             rows = []
             for o in gt.objects:
