@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from devlearn.training.datamodule import BatchSource, LearnerData
 
@@ -23,7 +22,8 @@ def test_ranks_split_each_global_batch_without_overlap(toy_dataset: Path, tmp_pa
         assert np.array_equal(np.sort(both), np.arange(16 * k, 16 * (k + 1)))
 
 
-@pytest.mark.slow
+# About 15 s on an idle 2-core machine (two processes start torch and Lightning), so it stays
+# in the default run: it is the only check that the ddp strategy runs unchanged.
 def test_ddp_with_two_cpu_processes(toy_dataset: Path, tmp_path: Path):
     run = tmp_path / "ddp"
     small = [
