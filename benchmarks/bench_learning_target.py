@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--passes", type=int, default=None, help="default: fit the time budget")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--bucket-days", type=int, default=7, help="age-curriculum buckets")
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--skip-control", action="store_true")
     args = parser.parse_args()
@@ -170,7 +171,7 @@ def main() -> None:
             cfg = TrainConfig(
                 curriculum=curriculum,
                 max_minutes=args.minutes,
-                loader=LoaderConfig(passes=passes),
+                loader=LoaderConfig(passes=passes, age_bucket_days=args.bucket_days),
                 trainer=TrainerConfig(progress_bar=True),
             )
             t0 = time.perf_counter()
