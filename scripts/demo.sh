@@ -31,4 +31,4 @@ step "Training the audio-visual learner over age for one minute"
 $devlearn train --data "$out/sim" --out "$out/run" --max-minutes 1 --seed 0
 
 step "Done. Look at:"
-find "$out" -maxdepth 2 \( -name '*.png' -o -name '*.mp4' -o -name '*.ckpt' \) | sort
+find "$out" -maxdepth 3 \( -name '*.png' -o -name '*.mp4' -o -name '*.ckpt' \) | sort
