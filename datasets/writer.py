@@ -82,8 +82,11 @@ class DatasetWriter:
             raise UserError(
                 "an interrupted write left this folder; resume it or remove it", path=self.partial
             )
-        (self.partial / "sessions").mkdir(parents=True, exist_ok=True)
-        (self.partial / "notes").mkdir(exist_ok=True)
+        try:
+            (self.partial / "sessions").mkdir(parents=True, exist_ok=True)
+            (self.partial / "notes").mkdir(exist_ok=True)
+        except OSError as error:
+            raise UserError(f"cannot write here: {error.strerror}", path=self.out) from error
         self._check_settings()
         self._notes_path = self.partial / "notes" / f"{uuid.uuid4().hex}.json"
         self._notes: dict[str, list] = {"warnings": [], "skipped": [], "lexicon": []}

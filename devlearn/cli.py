@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"devlearn: error: {error.one_line()}", file=sys.stderr)
         return 2
+    except OSError as error:  # a file the user named cannot be read or written
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"devlearn: error: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("devlearn: interrupted", file=sys.stderr)
         return 130

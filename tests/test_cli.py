@@ -19,6 +19,8 @@ def echo(path: str, hours_per_age: float = 1.0, seed: int = 0, preview: bool = F
         seed: random seed.
         preview: say so.
     """
+    if path == "missing":
+        open("no/such/folder/file.txt")  # noqa: SIM115 - an OSError like a user's bad path
     if path == "bad":
         raise UserError("cannot read\nthis file", path="clip.mp4", line=7)
     print(f"path={path} hours={hours_per_age} seed={seed}" + (" preview" if preview else ""))
@@ -88,3 +90,9 @@ def test_boolean_options_work_as_bare_flags(tree: None, capsys) -> None:
         "path=x hours=1.0 seed=2 preview",
         "path=x hours=1.0 seed=0",
     ]
+
+
+def test_os_errors_are_one_line(tree: None, capsys) -> None:
+    assert cli.main(["group", "echo", "missing"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["devlearn: error: no/such/folder/file.txt: No such file or directory"]

@@ -228,3 +228,14 @@ def test_tokenize():
         "2",
         "dogs",
     ]
+
+
+def test_writer_into_an_impossible_place_is_a_user_error(tmp_path) -> None:
+    from devlearn.datasets import DatasetWriter
+    from devlearn.errors import UserError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(UserError, match="cannot write here"):
+        DatasetWriter(blocker / "ds", fps=5.0, frame_size=(8, 8), source="test")
+    assert not (blocker / "ds.partial").exists()
