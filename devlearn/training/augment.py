@@ -20,6 +20,7 @@ from devlearn.training.config import AugmentConfig
 _RGB2YIQ = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
 _PERMS = torch.tensor([[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]])
 _LUMA = (0.299, 0.587, 0.114)
+GAZE_JITTER = 0.1  # max shift of a foveal crop's centre, as a fraction of the crop side
 
 
 def to_float_images(frames: torch.Tensor, size: int) -> torch.Tensor:
@@ -49,13 +50,46 @@ class BatchAugment(nn.Module):
         frames: torch.Tensor,
         generator: torch.Generator,
         ages_months: torch.Tensor | None = None,
+        gaze: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        x = to_float_images(frames, self.size)
+        if self.config.gaze_crop > 0 and gaze is not None:
+            x = self.gaze_view(frames, gaze, generator)
+        else:
+            x = to_float_images(frames, self.size)
         if self.config.age_transform and ages_months is not None:
             x = self.age_transform(x, ages_months)
         x = self.crop_flip(x, generator)
         x = self.colour(x, generator)
         return x.clamp_(0.0, 1.0)
+
+    def gaze_view(
+        self, frames: torch.Tensor, gaze: torch.Tensor, g: torch.Generator | None = None
+    ) -> torch.Tensor:
+        """uint8 (B, H, W, 3) -> the square of side ``gaze_crop`` x the frame's shorter side
+        around each gaze point (x, y pixels; NaN = frame centre), kept inside the frame and
+        resized to (B, 3, S, S). With a generator the centre moves by up to GAZE_JITTER of
+        the crop side, so the learner does not only ever see the toy dead centre.
+
+        Cropping the full-resolution frame (not the resized image) keeps the detail there is.
+        """
+        x = frames.permute(0, 3, 1, 2).float().div_(255.0)
+        b, _, h, w = x.shape
+        side = self.config.gaze_crop * min(h, w)
+        centre = gaze.to(x.device, torch.float32).clone()
+        centre[:, 0] = centre[:, 0].nan_to_num(w / 2)
+        centre[:, 1] = centre[:, 1].nan_to_num(h / 2)
+        if g is not None:
+            centre += (torch.rand(b, 2, generator=g, device=x.device) * 2 - 1) * GAZE_JITTER * side
+        size = torch.tensor([w, h], dtype=torch.float32, device=x.device)
+        centre = torch.maximum(
+            torch.minimum(centre, size - side / 2), torch.full_like(size, side / 2)
+        )
+        theta = torch.zeros(b, 2, 3, device=x.device)
+        theta[:, 0, 0], theta[:, 1, 1] = side / w, side / h
+        theta[:, :, 2] = centre / size * 2 - 1  # pixel centre -> [-1, 1] (align_corners=False)
+        grid = F.affine_grid(theta, [b, 3, self.size, self.size], align_corners=False)
+        out = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        return out.contiguous(memory_format=torch.channels_last)
 
     def _rand(self, n: int, g: torch.Generator, device: torch.device) -> torch.Tensor:
         return torch.rand(n, generator=g, device=device)

@@ -53,8 +53,13 @@ class AugmentConfig:
     brightness: float = 0.3
     contrast: float = 0.3
     age_transform: bool = False  # see each frame as a child of the frame's age would
+    # Foveal view: crop a square of this fraction of the frame side around the child's gaze
+    # point (frames table gaze_x/gaze_y) before the other augmentations; 0 = whole frame.
+    gaze_crop: float = 0.0
 
     def __post_init__(self) -> None:
+        if not 0 <= self.gaze_crop <= 1:
+            raise ConfigError(f"augment.gaze_crop must be in [0, 1], got {self.gaze_crop}")
         lo, hi = self.crop_scale
         if not 0 < lo <= hi <= 1:
             raise ConfigError(f"augment.crop_scale must satisfy 0 < lo <= hi <= 1, got {lo}, {hi}")

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from devlearn.errors import UserError
 from devlearn.models.vocab import Vocab
 from devlearn.training.config import TrainConfig
 from devlearn.training.plan import Plan, make_plan, temporal_partners
@@ -62,6 +63,8 @@ class BatchSource(torch.utils.data.Dataset):
             "utterance": torch.from_numpy(utt.astype(np.int64)),
             "age_days": torch.from_numpy(plan.age_days[pos].astype(np.float32)),
         }
+        if d.index.gaze is not None:
+            batch["gaze"] = torch.from_numpy(d.index.gaze[frame_rows])
         if d.speech is not None:
             feats, n_frames = d.speech
             order = np.argsort(utt, kind="stable")  # memmap reads go forwards
@@ -71,6 +74,8 @@ class BatchSource(torch.utils.data.Dataset):
             batch["speech_frames"] = torch.from_numpy(n_frames[utt].astype(np.int64))
         if self.partners is not None:
             batch["partner_frames"] = torch.from_numpy(d.gather(self.partners[pos]))
+            if d.index.gaze is not None:
+                batch["partner_gaze"] = torch.from_numpy(d.index.gaze[self.partners[pos]])
         return batch
 
 
@@ -88,6 +93,12 @@ class LearnerData:
         self.config = config
         need_audio = config.objectives.speech
         self.view, samples, self.index = load_samples(path, config.loader.age_months, need_audio)
+        if config.augment.gaze_crop > 0 and self.index.gaze is None:
+            raise UserError(
+                "augment.gaze_crop needs the frames table's gaze_x and gaze_y columns, which "
+                "this dataset lacks; train without it with --augment.gaze_crop 0",
+                path=path,
+            )
         self.train = samples.subset(samples.split == "train")
         self.val = samples.subset(samples.split == "val")
         self.vocab = vocab or Vocab.build(self.train.words)

@@ -88,12 +88,15 @@ class LearnerModule(L.LightningModule):
     def losses(self, batch: dict, train: bool) -> dict[str, torch.Tensor]:
         w, m = self.config.objectives, self.model
         ages = days_to_months(batch["age_days"].float())
-        frames = batch["frames"]
+        frames, gaze = batch["frames"], batch.get("gaze")
         if w.temporal > 0:
             frames = torch.cat([frames, batch["partner_frames"]])
             ages = torch.cat([ages, ages])
+            gaze = None if gaze is None else torch.cat([gaze, batch["partner_gaze"]])
         if train:
-            images = self.augment(frames, self._generator(), ages)
+            images = self.augment(frames, self._generator(), ages, gaze)
+        elif self.config.augment.gaze_crop > 0 and gaze is not None:
+            images = self.augment.gaze_view(frames, gaze)  # the same view, without jitter
         else:
             images = to_float_images(frames, self.config.model.image_size)
         emb = m.embed_image(images)

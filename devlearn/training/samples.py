@@ -55,6 +55,7 @@ class FrameIndex:
     shard: np.ndarray  # (N,) str, shard path of each global frame row
     row: np.ndarray  # (N,) row inside the shard
     t_s: np.ndarray
+    gaze: np.ndarray | None = None  # (N, 2) float32 gaze point in pixels (x, y); NaN = unknown
 
 
 def load_samples(
@@ -86,13 +87,23 @@ def load_samples(
             "train without it with --objectives.image_speech 0",
             path=path,
         )
+    has_gaze = {"gaze_x", "gaze_y"} <= set(view.frames.collect_schema().names())
+    columns = ["session_id", "frame_idx", "t_s", "shard", "row"]
     frames = (
-        view.frames.select("session_id", "frame_idx", "t_s", "shard", "row")
+        view.frames.select(*columns, *(["gaze_x", "gaze_y"] if has_gaze else []))
         .sort("session_id", "frame_idx")
         .collect()
     )
+    gaze = None
+    if has_gaze:
+        gaze = frames.select(
+            pl.col("gaze_x", "gaze_y").cast(pl.Float32).fill_null(float("nan"))
+        ).to_numpy()
     index = FrameIndex(
-        frames["shard"].to_numpy().astype(str), frames["row"].to_numpy(), frames["t_s"].to_numpy()
+        frames["shard"].to_numpy().astype(str),
+        frames["row"].to_numpy(),
+        frames["t_s"].to_numpy(),
+        gaze,
     )
     bounds = (
         frames.with_row_index("g")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import torch
 
 from devlearn.datasets import open_dataset
 from devlearn.errors import UserError
-from devlearn.training.config import LoaderConfig, ObjectiveConfig
+from devlearn.training.config import AugmentConfig, LoaderConfig, ObjectiveConfig
 from devlearn.training.datamodule import LearnerData, LearnerDataModule
 
 from .conftest import small_config
@@ -124,3 +125,29 @@ def test_temporal_partners_and_losses(toy_dataset: Path, tmp_path: Path):
     aged = dataclasses.replace(data.config, augment=AugmentConfig(age_transform=True))
     module = LearnerModule(aged, data.vocab.words)
     assert torch.isfinite(module.losses(batch, train=True)["loss"])
+
+
+def test_gaze_crop_needs_gaze_columns(toy_dataset: Path, tmp_path: Path):
+    with pytest.raises(UserError, match="gaze_x and gaze_y.*--augment.gaze_crop 0"):
+        _data(toy_dataset, tmp_path, augment=AugmentConfig(gaze_crop=0.5))
+
+
+def test_batches_carry_each_frames_gaze(toy_dataset: Path, tmp_path: Path):
+    copy = tmp_path / "gazed"
+    shutil.copytree(toy_dataset, copy)
+    frames = pl.read_parquet(copy / "frames.parquet")
+    # a gaze point that names its frame: x = frame_idx, y = row in the shard
+    frames = frames.with_columns(
+        gaze_x=pl.col("frame_idx").cast(pl.Float32), gaze_y=pl.col("row").cast(pl.Float32)
+    )
+    frames.write_parquet(copy / "frames.parquet")
+    data = _data(copy, tmp_path, augment=AugmentConfig(gaze_crop=0.5))
+    dm = LearnerDataModule(data)
+    batch = dm.train_source()[2]
+    rows = dm.plan.frame[batch["position"].numpy()]
+    assert batch["gaze"].shape == (16, 2) and batch["gaze"].dtype == torch.float32
+    assert np.array_equal(batch["gaze"][:, 1].numpy(), data.index.row[rows].astype(np.float32))
+    assert (
+        batch["gaze"][:, 0].tolist()
+        == frames.sort("session_id", "frame_idx")["frame_idx"][rows].cast(pl.Float32).to_list()
+    )

@@ -109,3 +109,58 @@ def test_augmentation_depends_only_on_the_generator_seed():
     b = aug(frames, torch.Generator().manual_seed(5))
     c = aug(frames, torch.Generator().manual_seed(6))
     assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+def _square_frame(size: int, cx: int, cy: int, half: int) -> torch.Tensor:
+    """A black uint8 frame (1, size, size, 3) with a red square of side 2 * half at (cx, cy)."""
+    frame = torch.zeros(1, size, size, 3, dtype=torch.uint8)
+    frame[0, cy - half : cy + half, cx - half : cx + half, 0] = 255
+    return frame
+
+
+def test_gaze_crop_enlarges_the_looked_at_square():
+    plain = dict(crop_scale=(1.0, 1.0), flip=False, channel_permute=0.0, greyscale=0.0, hue=0.0,
+                 brightness=0.0, contrast=0.0)  # fmt: skip
+    aug = BatchAugment(AugmentConfig(gaze_crop=0.5, **plain), image_size=64)
+    frame = _square_frame(64, cx=44, cy=20, half=4)  # 8x8 px, 64 px of the frame's 4096
+    gaze = torch.tensor([[44.0, 20.0]])
+    # no jitter (validation view): a 32 px square around the gaze, scaled x2 to 64 px
+    view = aug.gaze_view(frame, gaze)
+    red = view[0, 0] > 0.5
+    assert view.shape == (1, 3, 64, 64)
+    assert abs(red.sum().item() - 256) <= 16  # 16x16 px now
+    ys, xs = torch.nonzero(red, as_tuple=True)
+    assert abs(xs.float().mean().item() - 31.5) < 1 and abs(ys.float().mean().item() - 31.5) < 1
+    # training: jittered by at most 10% of the crop side (3.2 px -> 6.4 px after scaling)
+    for seed in range(5):
+        out = aug(frame, torch.Generator().manual_seed(seed), gaze=gaze)
+        red = out[0, 0] > 0.5
+        ys, xs = torch.nonzero(red, as_tuple=True)
+        assert abs(red.sum().item() - 256) <= 40
+        assert (
+            abs(xs.float().mean().item() - 31.5) <= 7 and abs(ys.float().mean().item() - 31.5) <= 7
+        )
+
+
+def test_gaze_crop_stays_inside_the_frame_and_unknown_gaze_is_the_centre():
+    aug = BatchAugment(AugmentConfig(gaze_crop=0.5), image_size=32)
+    frame = _square_frame(64, cx=4, cy=60, half=4)  # in the bottom-left corner
+    view = aug.gaze_view(frame, torch.tensor([[1.0, 63.0]]))  # crop clamped to x 0-32, y 32-64
+    assert torch.allclose(view, aug.gaze_view(frame, torch.tensor([[16.0, 48.0]])))
+    red = view[0, 0] > 0.5
+    ys, xs = torch.nonzero(red, as_tuple=True)
+    assert abs(xs.float().mean().item() - 3.5) < 1 and abs(ys.float().mean().item() - 27.5) < 1
+    centre = _square_frame(64, cx=32, cy=32, half=4)
+    nan = torch.tensor([[float("nan"), float("nan")]])
+    assert torch.allclose(
+        aug.gaze_view(centre, nan), aug.gaze_view(centre, torch.tensor([[32.0, 32.0]]))
+    )
+
+
+def test_gaze_crop_off_leaves_augmentation_unchanged():
+    frames = torch.randint(0, 256, (4, 48, 48, 3), dtype=torch.uint8)
+    gaze = torch.rand(4, 2) * 48
+    aug = BatchAugment(AugmentConfig(), image_size=32)
+    a = aug(frames, torch.Generator().manual_seed(3))
+    b = aug(frames, torch.Generator().manual_seed(3), gaze=gaze)
+    assert torch.equal(a, b)
