@@ -57,3 +57,21 @@ def video_folder(tmp_path: Path) -> Path:
         "start,end,speaker,utterance\n00:00.2,0:00:01.0,FAT,hello there\n"
     )
     return tmp_path
+
+
+def import_video_args(base: Path, *extra: str, size: int = 16) -> list[str]:
+    """`devlearn import video` arguments for the folder made by the `video_folder` fixture."""
+    return [
+        "import",
+        "video",
+        str(base / "videos"),
+        "--out",
+        str(base / "ds"),
+        "--ages",
+        str(base / "ages.csv"),
+        "--transcripts",
+        str(base / "transcripts"),
+        "--size",
+        str(size),
+        *extra,
+    ]

@@ -6,27 +6,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from dataset_media import COLOURS, write_video
+from dataset_media import COLOURS, import_video_args, write_video
 
 from devlearn.cli import main
 from devlearn.datasets import open_dataset
 
 
 def video_args(base, *extra):
-    return [
-        "import",
-        "video",
-        str(base / "videos"),
-        "--out",
-        str(base / "ds"),
-        "--ages",
-        str(base / "ages.csv"),
-        "--transcripts",
-        str(base / "transcripts"),
-        "--size",
-        "16",
-        *extra,
-    ]
+    return import_video_args(base, *extra, size=16)
 
 
 def fails(args, capsys, base) -> str:

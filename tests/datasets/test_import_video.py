@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 import soundfile
-from dataset_media import COLOURS, tone, write_video
+from dataset_media import COLOURS, import_video_args, tone, write_video
 
 from devlearn import months_to_days
 from devlearn.cli import main
@@ -15,21 +15,7 @@ from devlearn.datasets import open_dataset
 
 
 def run_import(base, *extra):
-    args = [
-        "import",
-        "video",
-        str(base / "videos"),
-        "--out",
-        str(base / "ds"),
-        "--ages",
-        str(base / "ages.csv"),
-        "--transcripts",
-        str(base / "transcripts"),
-        "--size",
-        "32",
-        *extra,
-    ]
-    return main(args)
+    return main(import_video_args(base, *extra, size=32))
 
 
 def colour_of(pixel: np.ndarray) -> int:
