@@ -13,6 +13,9 @@ from devlearn.environments.caregiver_body import CaregiverRig
 
 STAND, KNEEL = 0.95, 0.5  # pelvis heights, m
 WALK_SPEED = 0.8  # m/s
+# Toys are shown close to the infant's face, so that they fill much of the view when named
+# (Yu & Smith 2012); the distance itself is a choice (C).
+SHOW_DISTANCE_M = 0.28
 
 
 class Caregiver:
@@ -148,10 +151,10 @@ class Caregiver:
             [np.sin(3.0 * self.phase), np.cos(2.3 * self.phase), 0.6 * np.sin(4.1 * self.phase)]
         )
         if infant.posture == "supine":
-            return infant.eye + np.array([0, 0, 0.38]) + wobble
+            return infant.eye + np.array([0, 0, SHOW_DISTANCE_M]) + wobble
         toward_cg = np.array([*(self.pos - infant.pos), 0.0])
         toward_cg /= max(float(np.linalg.norm(toward_cg)), 1e-6)
-        return infant.eye + 0.4 * toward_cg + np.array([0, 0, 0.02]) + wobble
+        return infant.eye + SHOW_DISTANCE_M * toward_cg + np.array([0, 0, 0.02]) + wobble
 
     def _finish_showing(self, infant) -> None:
         if infant.can_hold and infant.held is None and self.rng.random() < 0.5:

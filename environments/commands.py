@@ -27,6 +27,7 @@ def simulate(
     p_named_in_view: float = 0.8,
     p_absent_naming: float = 0.05,
     n_distractors: int = 2,
+    joint_attention: bool = True,
     word_distribution: str = "zipf",
     corpus_path: str | None = None,
     words_per_hour: float | None = None,
@@ -59,6 +60,9 @@ def simulate(
         p_named_in_view: Probability that a named toy is in the child's view.
         p_absent_naming: Rate of naming toys that are not in view.
         n_distractors: Other toys the caregiver keeps in view while naming.
+        joint_attention: The caregiver mostly names the toy the child is looking at, and the
+            child looks at a named toy in view while it is named (--no-joint-attention: names
+            are chosen without regard to the child's gaze, which then wanders on).
         word_distribution: zipf, uniform or corpus (with corpus_path).
         corpus_path: Imported CHAT dataset to sample utterances from.
         words_per_hour: Words heard per hour (default: from the age profile).
@@ -96,6 +100,7 @@ def simulate(
             p_named_in_view=p_named_in_view,
             p_absent_naming=p_absent_naming,
             n_distractors=n_distractors,
+            joint_attention=joint_attention,
             word_distribution=word_distribution,
             corpus_path=corpus_path,
             words_per_hour=words_per_hour,

@@ -32,7 +32,8 @@ RESTING_ELEVATION = {
     "walking": -0.15,
 }
 SCENE_WEIGHT = 0.2  # share of fixations on static things (toys lying around, the room)
-HEAD_GAIN = 0.6  # fraction of the remaining angle the head turns per frame
+HEAD_GAIN = 0.6
+HOLD_DISTANCE_M = 0.17  # how far in front of the eyes a held toy is, about a forearm (C)  # fraction of the remaining angle the head turns per frame
 MOBILE = ("crawling", "walking")
 
 
@@ -146,8 +147,10 @@ class Infant:
                 for s, k in (("l", 1), ("r", -1))
             }
         if self.held is not None:
+            # Held up close in front of the eyes, where toddlers' own views show held toys
+            # large (Bambach et al. 2018; Yu & Smith 2012).
             view = direction(self.azimuth, self.elevation)
-            rest["r"] = eye + 0.2 * view - np.array([0, 0, 0.07]) - 0.03 * left
+            rest["r"] = eye + HOLD_DISTANCE_M * view - np.array([0, 0, 0.03]) - 0.02 * left
         return rest
 
     def held_object_pos(self) -> np.ndarray:
@@ -189,6 +192,11 @@ class Infant:
             if found is not None:
                 self.target = Target(self.target.key, self.target.kind, found)
         self.look_toward(self.target.pos)
+
+    def share_attention(self, target: Target, seconds: float) -> None:
+        """Look at ``target`` for ``seconds``: joint attention while the caregiver names it."""
+        self.target = target
+        self.fixation_left = max(self.fixation_left, seconds)
 
     def look_toward(self, point: np.ndarray, gain: float = HEAD_GAIN) -> None:
         vec = np.asarray(point, dtype=float) - self.eye

@@ -47,6 +47,9 @@ class LanguageConfig:
     words_per_hour: float | None = None  # None: from the developmental profile
     frame_mix: tuple[float, float, float] = (0.5, 0.3, 0.2)  # naming, question, request
     held_bias: float = 3.0  # weight on the caregiver's held object among candidates
+    # Follow-in labelling: caregivers mostly name what the child is already attending to
+    # (Tomasello & Farrar 1986; Yu & Smith 2012). Weight on the toy at the child's gaze.
+    attended_bias: float = 8.0
 
     def __post_init__(self) -> None:
         for name in ("naming_rate", "p_named_in_view", "p_absent_naming"):
@@ -78,8 +81,9 @@ class LanguageConfig:
         self.frame_mix = tuple(float(x) for x in self.frame_mix)
         if len(self.frame_mix) != 3 or min(self.frame_mix) < 0 or sum(self.frame_mix) <= 0:
             raise ValueError(f"frame_mix needs 3 non-negative weights, got {self.frame_mix}")
-        if self.held_bias < 0:
-            raise ValueError(f"held_bias must be >= 0, got {self.held_bias}")
+        for name in ("held_bias", "attended_bias"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
 
     def as_record(self) -> dict:
         return asdict(self)
@@ -190,9 +194,11 @@ class CaregiverLanguage:
         absent: list[str] | tuple[str, ...] = (),
         mean_utterance_length: float = 4.0,
         out_of_view: list[str] | tuple[str, ...] = (),
+        attended: str | None = None,
     ) -> PlannedUtterance:
         """Plan the next utterance given which categories are in the child's view, held by the
-        caregiver, in the room but out of view (`out_of_view`), or not in the room (`absent`)."""
+        caregiver, in the room but out of view (`out_of_view`), or not in the room (`absent`);
+        ``attended`` is the category the child is looking at, if any."""
         for group in (in_view, absent, out_of_view, [held] if held else []):
             unknown = [c for c in group if c not in self._known]
             if unknown:
@@ -213,7 +219,7 @@ class CaregiverLanguage:
             }
             for status in [intended] + [s for s in STATUSES if s != intended]:
                 if pools[status]:
-                    category = self._pick(pools[status], held)
+                    category = self._pick(pools[status], held, attended)
                     utterance = self._naming(category, mean_utterance_length)
                     utterance.named_in_view = status == "in_view"
                     utterance.named_status, utterance.intended_status = status, intended
@@ -234,10 +240,15 @@ class CaregiverLanguage:
             w = np.array([self.corpus.mentions.get(c, 0) + 0.5 for c in self.categories], float)
         return w / w.sum()
 
-    def _pick(self, pool: list[str], held: str | None) -> str:
-        idx = {c: i for i, c in enumerate(self.categories)}
+    def _pick(self, pool: list[str], held: str | None, attended: str | None = None) -> str:
+        idx, cfg = {c: i for i, c in enumerate(self.categories)}, self.config
         w = np.array(
-            [self.weights[idx[c]] * (self.config.held_bias if c == held else 1.0) for c in pool]
+            [
+                self.weights[idx[c]]
+                * (cfg.held_bias if c == held else 1.0)
+                * (cfg.attended_bias if c == attended else 1.0)
+                for c in pool
+            ]
         )
         w = w / w.sum() if w.sum() > 0 else np.full(len(pool), 1 / len(pool))
         return pool[int(self._rng.choice(len(pool), p=w))]

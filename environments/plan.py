@@ -40,6 +40,7 @@ class SimulateOptions:
     p_named_in_view: float = 0.8
     p_absent_naming: float = 0.05
     n_distractors: int = 2
+    joint_attention: bool = True  # name what the child looks at; the child looks at the named toy
     word_distribution: str = "zipf"
     zipf_exponent: float = 1.0
     corpus_path: str | None = None
@@ -88,6 +89,7 @@ class SimulateOptions:
             word_distribution=self.word_distribution, zipf_exponent=self.zipf_exponent,
             corpus_path=self.corpus_path, words_per_hour=self.words_per_hour,
             utterance_source="corpus" if self.corpus_path else "templates",
+            attended_bias=8.0 if self.joint_attention else 1.0,
         )  # fmt: skip
 
 

@@ -131,7 +131,12 @@ class SessionRecorder:
         out_of_view = sorted(c for c in in_room if c not in in_view)
         absent = [c for c in self.opts.categories if c not in in_room]
         u = self.lang.next_utterance(
-            in_view, held_cat, absent, self.profile.mean_utterance_length, out_of_view
+            in_view,
+            held_cat,
+            absent,
+            self.profile.mean_utterance_length,
+            out_of_view,
+            attended=self._attended(visible),
         )
         if synth is not None:
             voice_idx = 0 if self.rng.random() < 0.8 or len(voices) < 2 else 1
@@ -168,6 +173,8 @@ class SessionRecorder:
             # the named toy: the one in view, else the one in the room, else none (absent)
             room = [i for i, e in enumerate(self.exemplars) if e.category == u.named_category]
             index = seen[0].index if seen else room[0] if room else None
+            if seen and self.opts.joint_attention:
+                self.sim.share_attention(index, duration)
             ex = self.exemplars[index] if index is not None else None
             sink.add_objects(
                 [
@@ -189,6 +196,14 @@ class SessionRecorder:
                 ]
             )
         return t + duration
+
+    def _attended(self, visible: dict) -> str | None:
+        """The category of the toy the child is looking at, if it is in view."""
+        target = self.sim.infant.target
+        if target is None or not target.key.startswith("obj"):
+            return None
+        index = int(target.key[3:])
+        return self.exemplars[index].category if index in visible else None
 
     def _flush(self, sink, frames, columns, first: int) -> None:
         batch = np.stack(frames)

@@ -103,6 +103,12 @@ class Simulation:
         """The toy held by anyone (the infant's own first)."""
         return self.infant.held if self.infant.held is not None else self.caregiver.carrying
 
+    def share_attention(self, index: int, seconds: float) -> None:
+        """The infant looks at toy ``index`` for ``seconds`` (while the caregiver names it)."""
+        kind = "held" if index in (self.infant.held, self.caregiver.carrying) else "scene"
+        pos = self.locate(f"obj{index}")
+        self.infant.share_attention(Target(f"obj{index}", kind, pos), seconds)
+
     def attention_targets(self) -> list[Target]:
         """Faces, hands and toys the infant could look at this frame, by kind."""
         head = self.data.mocap_pos[self.caregiver.rig.head].copy()
