@@ -22,14 +22,17 @@ class ObjectiveConfig:
     image_text: float = 1.0  # image <-> utterance transcript (CVCL)
     image_speech: float = 1.0  # image <-> speech heard while the frame was seen
     temporal: float = 0.0  # frames close in time as positives (doubles the vision cost)
+    # one word cut from the utterance's audio by its timing <-> the same word written; lets a
+    # word said alone find the objects its written form was grounded in (needs word timings)
+    speech_text: float = 1.0
     temporal_window_s: float = 2.0  # how far apart a temporal positive may be
 
     def __post_init__(self) -> None:
-        for name in ("image_text", "image_speech", "temporal"):
+        for name in ("image_text", "image_speech", "temporal", "speech_text"):
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
                 raise ConfigError(f"objectives.{name} must be a finite weight >= 0, got {value}")
-        if self.image_text + self.image_speech + self.temporal == 0:
+        if self.image_text + self.image_speech + self.temporal + self.speech_text == 0:
             raise ConfigError("all objective weights are 0: switch at least one on")
         if self.temporal_window_s <= 0:
             raise ConfigError(
@@ -76,6 +79,7 @@ class LoaderConfig:
     passes: int = 4  # times each utterance is seen (each time with another of its frames)
     age_months: tuple[float, float] | None = None  # train only on sessions in this age range
     age_bucket_days: int = 7  # age curricula shuffle within buckets of this many days of age
+    replay: float = 0.0  # share of positions that revisit earlier experience (age curricula)
     val_batches: int = 8
     num_workers: int = 0  # batches are cheap to gather: 0 keeps both CPU cores for the model
 
@@ -92,6 +96,8 @@ class LoaderConfig:
                 raise ConfigError(f"loader.age_months must be an age range lo < hi, got {lo}, {hi}")
         if self.age_bucket_days < 1:
             raise ConfigError(f"loader.age_bucket_days must be >= 1, got {self.age_bucket_days}")
+        if not 0 <= self.replay < 1:
+            raise ConfigError(f"loader.replay must be in [0, 1), got {self.replay}")
         if self.num_workers < 0:
             raise ConfigError(f"loader.num_workers must be >= 0, got {self.num_workers}")
 

@@ -26,6 +26,12 @@ from devlearn.training.config import TrainConfig
 from devlearn.training.plan import Plan, make_plan, temporal_partners
 from devlearn.training.samples import load_samples
 from devlearn.training.speech_cache import build_speech_cache, cache_key, open_speech_cache
+from devlearn.training.word_cache import (
+    build_word_cache,
+    has_word_times,
+    open_word_cache,
+    pick_words,
+)
 
 
 class BatchSource(torch.utils.data.Dataset):
@@ -72,11 +78,31 @@ class BatchSource(torch.utils.data.Dataset):
             rows[order] = feats[utt[order]]
             batch["speech"] = torch.from_numpy(rows)
             batch["speech_frames"] = torch.from_numpy(n_frames[utt].astype(np.int64))
+        if d.words is not None:
+            batch.update(self._words(k, utt))
         if self.partners is not None:
             batch["partner_frames"] = torch.from_numpy(d.gather(self.partners[pos]))
             if d.index.gaze is not None:
                 batch["partner_gaze"] = torch.from_numpy(d.index.gaze[self.partners[pos]])
         return batch
+
+    def _words(self, k: int, utt: np.ndarray) -> dict[str, torch.Tensor]:
+        """One spoken word of each sample's utterance, with the word written as tokens."""
+        cache, tokens = self.data.words
+        rng = np.random.default_rng([self.data.config.seed, k, self.rank, 17])
+        rows = pick_words(cache["offsets"], utt, rng)
+        have = rows >= 0
+        safe = np.where(have, rows, 0)
+        order = np.argsort(safe, kind="stable")
+        feats = np.empty((len(rows), *cache["feats"].shape[1:]), dtype=np.float16)
+        feats[order] = cache["feats"][safe[order]]
+        return {
+            "word_speech": torch.from_numpy(feats),
+            "word_frames": torch.from_numpy(
+                np.where(have, cache["frames"][safe], 0).astype(np.int64)
+            ),
+            "word_tokens": torch.from_numpy(tokens[safe]),
+        }
 
 
 class LearnerData:
@@ -105,6 +131,7 @@ class LearnerData:
         self.fps = float(self.view.fps or 1.0)
         self._cache_dir, self._progress = cache_dir, progress
         self.speech = None
+        self.words: tuple[dict[str, np.ndarray], np.ndarray] | None = None
 
     # --- per-split arrays (train rows first, then val rows) -----------------------------
 
@@ -116,6 +143,35 @@ class LearnerData:
         ).reshape(len(both_words), self.config.model.max_words)
         if self.config.objectives.speech:
             self.speech = self._speech_cache()
+        if self.config.objectives.speech_text > 0:
+            self.words = self._word_cache()
+
+    def _word_cache(self) -> tuple[dict[str, np.ndarray], np.ndarray] | None:
+        """Spoken-word features and their written tokens; None (with a warning) without
+        timed words in audio, so datasets without alignments still train."""
+        import warnings
+
+        audio = np.concatenate([self.train.has_audio, self.val.has_audio])
+        if not audio.any() or not has_word_times(self.view):
+            warnings.warn(
+                "the dataset has no timed words with audio: the spoken-word objective "
+                "(objectives.speech_text) is off for this run",
+                stacklevel=2,
+            )
+            return None
+        m = self.config.model
+        ids = self.train.utt_id + self.val.utt_id
+        key = cache_key(self.view.path, ids, m.n_mels, -1.0)
+        if self._cache_dir is None:
+            raise ValueError("a cache folder is needed for speech features")
+        path = Path(self._cache_dir) / f"words-{key}.npy"
+        if not path.exists():
+            build_word_cache(self.view, ids, m.n_mels, path, progress=self._progress)
+        cache = open_word_cache(path)
+        tokens = np.asarray(
+            [self.vocab.encode([w], m.max_words) for w in cache["words"]], dtype=np.int64
+        ).reshape(len(cache["words"]), m.max_words)
+        return cache, tokens
 
     def _speech_cache(self) -> tuple[np.ndarray, np.ndarray]:
         m = self.config.model
@@ -154,6 +210,7 @@ class LearnerData:
             c.loader.passes,
             c.seed,
             c.loader.age_bucket_days,
+            c.loader.replay,
         )
 
     def val_plan(self) -> Plan | None:

@@ -114,6 +114,13 @@ class LearnerModule(L.LightningModule):
             out["image_speech"] = masked_info_nce(img, speech, scale, n_frames > 0, same)
         if w.temporal > 0:
             out["temporal"] = info_nce(img, emb[b:], scale)
+        if w.speech_text > 0 and "word_speech" in batch:
+            n_word = batch["word_frames"]
+            spoken = m.embed_speech(batch["word_speech"].float(), n_word)
+            written = m.embed_text(batch["word_tokens"])
+            out["speech_text"] = masked_info_nce(
+                spoken, written, scale, n_word > 0, same_tokens(batch["word_tokens"])
+            )
         out["loss"] = sum(getattr(w, k) * v for k, v in out.items())
         return out
 
