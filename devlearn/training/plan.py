@@ -13,6 +13,11 @@ Curricula:
   shuffled             all samples, ``passes`` times, in one random order (i.i.d.)
   shuffled-utterances  age order, but every frame is heard with the utterance of another,
                        random moment (a fixed permutation): the CVCL control
+
+Replay (``replay`` > 0, for the ordered curricula): that share of positions instead revisits a
+sample met earlier in the plan, drawn uniformly from everything met so far. A learner that only
+ever sees the present forgets the toys of earlier months; replay of past experience is the
+usual remedy in continual learning and a rough stand-in for memory consolidation.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ class Plan:
     frame: np.ndarray  # (P,) global frame row shown
     utterance: np.ndarray  # (P,) sample whose utterance (text, speech) is heard
     age_days: np.ndarray  # (P,) age of the shown frame's session
+    # (P,) age of the newest experience at each position (differs from age_days on replays)
+    newest_age_days: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.sample)
@@ -44,7 +51,8 @@ class Plan:
         return float(self._sorted_ages[n])
 
     def __post_init__(self) -> None:
-        self._sorted_ages = np.sort(self.age_days)
+        ages = self.age_days if self.newest_age_days is None else self.newest_age_days
+        self._sorted_ages = np.sort(ages)
 
 
 def make_plan(
@@ -55,6 +63,7 @@ def make_plan(
     passes: int,
     seed: int,
     bucket_days: int = 7,
+    replay: float = 0.0,
 ) -> Plan:
     """Plan over samples given their ages and frame ranges [lo, hi) (hi > lo)."""
     n = len(sample_age_days)
@@ -77,12 +86,18 @@ def make_plan(
         order = repeated[np.lexsort((rng.random(len(repeated)), pass_of, bucket))]
     else:
         raise ValueError(f"unknown curriculum {curriculum!r}")
+    newest = ages[order].astype(np.float64)
+    if replay > 0 and curriculum != "shuffled":
+        first_time = order.copy()
+        revisit = rng.random(len(order)) < replay
+        earlier = np.floor(rng.random(len(order)) * np.arange(len(order))).astype(np.int64)
+        order = np.where(revisit, first_time[earlier], first_time)
     span = frame_hi[order] - frame_lo[order]
     frame = frame_lo[order] + np.minimum((rng.random(len(order)) * span).astype(np.int64), span - 1)
     utterance = order
     if curriculum == "shuffled-utterances":
         utterance = rng.permutation(n)[order]
-    return Plan(order, frame, utterance, ages[order].astype(np.float64))
+    return Plan(order, frame, utterance, ages[order].astype(np.float64), newest)
 
 
 def temporal_partners(

@@ -69,3 +69,22 @@ def test_temporal_partners_stay_in_session_and_nearby():
     assert np.all(partner != frame)
     assert np.all((partner >= lo) & (partner < hi))
     assert np.all(np.abs(partner - frame) <= 3)
+
+
+def test_replay_revisits_only_what_was_met_before():
+    ages = np.repeat(np.arange(10) * 30 + 100, 20)  # ten buckets of 20 samples
+    lo = np.arange(200) * 4
+    plain = make_plan(ages, lo, lo + 3, "age", 2, 0, bucket_days=30)
+    p = make_plan(ages, lo, lo + 3, "age", 2, 0, bucket_days=30, replay=0.4)
+    assert len(p) == len(plain)
+    # the newest experience still goes up in age; what is shown sometimes goes back
+    assert np.all(np.diff(p.newest_age_days) >= 0)
+    back = p.age_days < p.newest_age_days
+    assert 0.25 < back.mean() < 0.45
+    first_seen = {}
+    for i, s in enumerate(plain.sample):
+        first_seen.setdefault(int(s), i)
+    assert all(first_seen[int(s)] <= i for i, s in enumerate(p.sample))
+    # the learner's age follows the newest experience, not the replayed memories
+    assert p.learner_age_days(len(p)) == plain.learner_age_days(len(plain)) == 370
+    assert p.learner_age_days(len(p) // 2) == plain.learner_age_days(len(plain) // 2)
