@@ -11,13 +11,17 @@
 Targets: written 4-way >= 0.90, all-way >= 0.70, spoken 4-way >= 0.70, control <= 0.30.
 
 Run: .venv/bin/python benchmarks/bench_learning_target.py --out bench-out [--minutes 15]
+     [--train-config FILE] [--set augment.gaze_crop=0.5 --set loader.replay=0.5 ...]
 Everything is written under --out and reused when there (the simulated dataset, the runs).
+Training settings come from ``--train-config`` (the YAML schema of ``devlearn train``) and
+``--set section.name=value``; ``curriculum`` and ``max_minutes`` are set by the benchmark.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -111,6 +115,29 @@ def evaluate(run: Path, sets: dict[str, Path], synthesize, trials: int) -> dict[
     return scores
 
 
+def train_config(args: argparse.Namespace, curriculum: str, passes: int):  # noqa: ANN201
+    """TrainConfig from --train-config and --set, with the benchmark's own settings on top."""
+    import yaml
+
+    from devlearn.training.config import TrainConfig
+
+    values = TrainConfig().to_dict()
+    if args.train_config:
+        for section, items in (yaml.safe_load(args.train_config.read_text()) or {}).items():
+            values[section] = {**values[section], **items} if isinstance(items, dict) else items
+    values["loader"].update(passes=passes, age_bucket_days=args.bucket_days)
+    values["trainer"]["progress_bar"] = True
+    for item in args.set:
+        key, _, text = item.partition("=")
+        section, _, name = key.partition(".")
+        if name:
+            values[section][name] = yaml.safe_load(text)
+        else:
+            values[section] = yaml.safe_load(text)
+    values.update(curriculum=curriculum, max_minutes=args.minutes)
+    return TrainConfig.from_dict(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
@@ -122,6 +149,9 @@ def main() -> None:
     parser.add_argument("--bucket-days", type=int, default=7, help="age-curriculum buckets")
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--skip-control", action="store_true")
+    parser.add_argument("--train-config", type=Path, help="YAML, as for devlearn train")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.NAME=VALUE")
+    parser.add_argument("--sim-size", type=int, default=None, help="frame size (default --size)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if find_renderer() is None:
@@ -130,9 +160,9 @@ def main() -> None:
             "split, size) yet: nothing to evaluate held-out exemplars with"
         )
     from devlearn.datasets import open_dataset
-    from devlearn.training.config import LoaderConfig, TrainConfig, TrainerConfig
     from devlearn.training.run import run_training
 
+    print("command: python benchmarks/bench_learning_target.py " + " ".join(sys.argv[1:]))
     sim = args.out / "sim"
     started = time.perf_counter()
     if not sim.exists():
@@ -142,7 +172,7 @@ def main() -> None:
             out=str(sim),
             ages="6:24:1",
             hours_per_age=args.hours_per_age,
-            size=args.size,
+            size=args.sim_size or args.size,
             seed=0,
             workers=args.workers,
         )
@@ -168,12 +198,7 @@ def main() -> None:
     for curriculum in ("age",) + (() if args.skip_control else ("shuffled-utterances",)):
         run = args.out / f"run-{curriculum}"
         if not (run / "complete.json").exists():
-            cfg = TrainConfig(
-                curriculum=curriculum,
-                max_minutes=args.minutes,
-                loader=LoaderConfig(passes=passes, age_bucket_days=args.bucket_days),
-                trainer=TrainerConfig(progress_bar=True),
-            )
+            cfg = train_config(args, curriculum, passes)
             t0 = time.perf_counter()
             summary = run_training(sim, run, cfg)
             print(
