@@ -153,3 +153,33 @@ def test_batches_carry_each_frames_gaze(toy_dataset: Path, tmp_path: Path):
         batch["gaze"][:, 0].tolist()
         == frames.sort("session_id", "frame_idx")["frame_idx"][rows].cast(pl.Float32).to_list()
     )
+
+
+def test_spoken_words_are_cut_by_their_timings(toy_dataset: Path, tmp_path: Path):
+    data = _data(toy_dataset, tmp_path)
+    cache, tokens = data.words
+    ids = data.train.utt_id + data.val.utt_id
+    timed = (
+        open_dataset(toy_dataset)
+        .words.filter(pl.col("utt_id").is_in(ids))
+        .collect()
+        .sort("utt_id", "word_idx")
+    )
+    assert len(cache["words"]) == timed.height
+    # utterance i owns rows offsets[i]:offsets[i + 1], in word order
+    i = 5
+    rows = slice(cache["offsets"][i], cache["offsets"][i + 1])
+    expect = timed.filter(pl.col("utt_id") == ids[i])
+    assert cache["words"][rows].tolist() == expect["word"].to_list()
+    # feature frames follow each word's duration (10 ms hop, 25 ms window), cut at 1 s
+    seconds = np.minimum(expect["t_end"].to_numpy() - expect["t_start"].to_numpy(), 1.0)
+    assert np.allclose(cache["frames"][rows], seconds * 100 - 1, atol=2)
+    # a batch pairs each sample's spoken word with that word written, from its own utterance
+    source = LearnerDataModule(data).train_source()
+    batch = source[1]
+    utt = batch["utterance"].numpy()
+    for b in range(len(utt)):
+        mine = cache["words"][cache["offsets"][utt[b]] : cache["offsets"][utt[b] + 1]]
+        written = data.vocab.words[int(batch["word_tokens"][b, 0])]
+        assert written in set(mine) and int(batch["word_tokens"][b, 1]) == 0
+    assert torch.equal(source[1]["word_speech"], batch["word_speech"])  # seeded choice
