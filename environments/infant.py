@@ -33,7 +33,8 @@ RESTING_ELEVATION = {
 }
 SCENE_WEIGHT = 0.2  # share of fixations on static things (toys lying around, the room)
 HEAD_GAIN = 0.6
-HOLD_DISTANCE_M = 0.17  # how far in front of the eyes a held toy is, about a forearm (C)  # fraction of the remaining angle the head turns per frame
+HOLD_DISTANCE_M = 0.17  # how far in front of the eyes a held toy is, about a forearm (C)
+HAND_BELOW_TOY_M = 0.06  # the holding hand's centre below the toy's (C)  # fraction of the remaining angle the head turns per frame
 MOBILE = ("crawling", "walking")
 
 
@@ -149,12 +150,19 @@ class Infant:
         if self.held is not None:
             # Held up close in front of the eyes, where toddlers' own views show held toys
             # large (Bambach et al. 2018; Yu & Smith 2012).
-            view = direction(self.azimuth, self.elevation)
-            rest["r"] = eye + HOLD_DISTANCE_M * view - np.array([0, 0, 0.03]) - 0.02 * left
+            # The hand is below the line of sight and the toy sits on top of it, so the hand
+            # and forearm do not hide the toy from the eye.
+            view, up = direction(self.azimuth, self.elevation), self._view_up()
+            rest["r"] = eye + HOLD_DISTANCE_M * view - HAND_BELOW_TOY_M * up - 0.02 * left
         return rest
 
     def held_object_pos(self) -> np.ndarray:
-        return self.hands()["r"] + 0.03 * direction(self.azimuth, self.elevation)
+        return self.hands()["r"] + (HAND_BELOW_TOY_M - 0.01) * self._view_up()
+
+    def _view_up(self) -> np.ndarray:
+        """The camera's up direction (perpendicular to the view, in the vertical plane)."""
+        a, e = self.azimuth, self.elevation
+        return np.array([-np.sin(e) * np.cos(a), -np.sin(e) * np.sin(a), np.cos(e)])
 
     # ---- attention ----
     def choose_target(self, targets: list[Target]) -> Target:

@@ -46,7 +46,7 @@ class LanguageConfig:
     utterance_source: str = "templates"  # "templates" | "corpus"
     words_per_hour: float | None = None  # None: from the developmental profile
     frame_mix: tuple[float, float, float] = (0.5, 0.3, 0.2)  # naming, question, request
-    held_bias: float = 3.0  # weight on the caregiver's held object among candidates
+    held_bias: float = 10.0  # weight on a held toy among candidates (the child's or hers)
     # Follow-in labelling: caregivers mostly name what the child is already attending to
     # (Tomasello & Farrar 1986; Yu & Smith 2012). Weight on the toy at the child's gaze.
     attended_bias: float = 8.0

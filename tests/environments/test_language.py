@@ -112,7 +112,18 @@ def test_held_object_is_named_more_often():
     )
     _, plans = _plan(cfg, n=2000, in_view=["ball", "cup"], held="cup")
     share = np.mean([u.named_category == "cup" for u in plans])
-    assert share == pytest.approx(3 / 4, abs=0.04)  # held_bias 3 against 1
+    assert share == pytest.approx(10 / 11, abs=0.03)  # held_bias 10 against 1
+
+
+def test_the_toy_the_child_looks_at_is_named_more_often():
+    cfg = LanguageConfig(
+        naming_rate=1.0, p_named_in_view=1.0, p_absent_naming=0.0, word_distribution="uniform"
+    )
+    scene = dict(in_view=["ball", "cup", "dog"], held=None)
+    _, plans = _plan(cfg, n=2000, attended="dog", **scene)
+    assert np.mean([u.named_category == "dog" for u in plans]) == pytest.approx(0.8, abs=0.03)
+    _, plans = _plan(LanguageConfig(**{**cfg.__dict__, "attended_bias": 1.0}), n=2000, **scene)
+    assert np.mean([u.named_category == "dog" for u in plans]) == pytest.approx(1 / 3, abs=0.04)
 
 
 def test_schedule_matches_words_per_hour_over_a_long_run():
