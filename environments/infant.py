@@ -32,9 +32,9 @@ RESTING_ELEVATION = {
     "walking": -0.15,
 }
 SCENE_WEIGHT = 0.2  # share of fixations on static things (toys lying around, the room)
-HEAD_GAIN = 0.6
+HEAD_GAIN = 0.6  # fraction of the remaining angle the head turns per frame
 HOLD_DISTANCE_M = 0.17  # how far in front of the eyes a held toy is, about a forearm (C)
-HAND_BELOW_TOY_M = 0.06  # the holding hand's centre below the toy's (C)  # fraction of the remaining angle the head turns per frame
+HAND_BELOW_TOY_M = 0.06  # the holding hand's centre below the toy's (C)
 MOBILE = ("crawling", "walking")
 
 
