@@ -149,3 +149,25 @@ class BatchAugment(nn.Module):
             self._age_transform = AgeVisionTransform().to(x.device)
         # The profile covers birth to 48 months; older frames are seen as at 48 months.
         return self._age_transform(x, ages_months.clamp(0.0, 48.0).to(x.device))
+
+
+def warp_mel(feats: torch.Tensor, generator: torch.Generator, amount: float) -> torch.Tensor:
+    """Stretch each sample's mel axis by a random factor in [1 - amount, 1 + amount].
+
+    A longer or shorter vocal tract shifts formants by a common factor, which on a mel scale is
+    roughly a stretch of the band axis (vocal tract length perturbation). Training on stretched
+    features helps the speech encoder hear a word from a voice it has not heard before.
+    feats: (B, n_mels, F) -> same shape; band i takes the value at band i * factor.
+    """
+    if amount <= 0:
+        return feats
+    b, n_mels, _ = feats.shape
+    factor = 1 + amount * (2 * torch.rand(b, 1, generator=generator, device=feats.device) - 1)
+    pos = (torch.arange(n_mels, device=feats.device, dtype=feats.dtype)[None] * factor).clamp(
+        0, n_mels - 1
+    )
+    lo = pos.floor().long()
+    hi = (lo + 1).clamp(max=n_mels - 1)
+    w = (pos - lo).unsqueeze(-1)
+    take = lambda idx: torch.gather(feats, 1, idx.unsqueeze(-1).expand_as(feats))  # noqa: E731
+    return take(lo) * (1 - w) + take(hi) * w

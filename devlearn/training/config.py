@@ -59,8 +59,13 @@ class AugmentConfig:
     # Foveal view: crop a square of this fraction of the frame side around the child's gaze
     # point (frames table gaze_x/gaze_y) before the other augmentations; 0 = whole frame.
     gaze_crop: float = 0.0
+    # Speech: stretch the mel axis by up to this fraction (vocal tract length perturbation),
+    # so that words are recognised in voices not heard in training; 0 = off.
+    speech_warp: float = 0.15
 
     def __post_init__(self) -> None:
+        if not 0 <= self.speech_warp < 1:
+            raise ConfigError(f"augment.speech_warp must be in [0, 1), got {self.speech_warp}")
         if not 0 <= self.gaze_crop <= 1:
             raise ConfigError(f"augment.gaze_crop must be in [0, 1], got {self.gaze_crop}")
         lo, hi = self.crop_scale

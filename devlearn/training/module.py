@@ -14,7 +14,7 @@ import torch
 
 from devlearn import days_to_months
 from devlearn.models.learner import Learner
-from devlearn.training.augment import BatchAugment, to_float_images
+from devlearn.training.augment import BatchAugment, to_float_images, warp_mel
 from devlearn.training.config import TrainConfig
 from devlearn.training.losses import info_nce, masked_info_nce, same_tokens
 
@@ -93,8 +93,10 @@ class LearnerModule(L.LightningModule):
             frames = torch.cat([frames, batch["partner_frames"]])
             ages = torch.cat([ages, ages])
             gaze = None if gaze is None else torch.cat([gaze, batch["partner_gaze"]])
+        g = self._generator() if train else None
+        warp = self.config.augment.speech_warp if train else 0.0
         if train:
-            images = self.augment(frames, self._generator(), ages, gaze)
+            images = self.augment(frames, g, ages, gaze)
         elif self.config.augment.gaze_crop > 0 and gaze is not None:
             images = self.augment.gaze_view(frames, gaze)  # the same view, without jitter
         else:
@@ -107,7 +109,7 @@ class LearnerModule(L.LightningModule):
             out["image_text"] = info_nce(img, m.embed_text(tokens), scale, same_tokens(tokens))
         if w.image_speech > 0:
             n_frames = batch["speech_frames"]
-            speech = m.embed_speech(batch["speech"].float(), n_frames)
+            speech = m.embed_speech(warp_mel(batch["speech"].float(), g, warp), n_frames)
             # the same utterance twice in a batch (another frame of it) is no negative
             utt = batch["utterance"]
             same = utt[:, None] == utt[None, :]
@@ -116,7 +118,7 @@ class LearnerModule(L.LightningModule):
             out["temporal"] = info_nce(img, emb[b:], scale)
         if w.speech_text > 0 and "word_speech" in batch:
             n_word = batch["word_frames"]
-            spoken = m.embed_speech(batch["word_speech"].float(), n_word)
+            spoken = m.embed_speech(warp_mel(batch["word_speech"].float(), g, warp), n_word)
             written = m.embed_text(batch["word_tokens"])
             out["speech_text"] = masked_info_nce(
                 spoken, written, scale, n_word > 0, same_tokens(batch["word_tokens"])

@@ -119,9 +119,7 @@ def test_temporal_partners_and_losses(toy_dataset: Path, tmp_path: Path):
     out = module.losses(batch, train=True)
     assert set(out) == {"image_text", "image_speech", "temporal", "speech_text", "loss"}
     assert all(torch.isfinite(v) for v in out.values())
-    expected = (
-        out["image_text"] + out["image_speech"] + 0.5 * out["temporal"] + out["speech_text"]
-    )
+    expected = out["image_text"] + out["image_speech"] + 0.5 * out["temporal"] + out["speech_text"]
     assert torch.allclose(out["loss"], expected)
     pytest.importorskip("devlearn.development")
     aged = dataclasses.replace(data.config, augment=AugmentConfig(age_transform=True))

@@ -164,3 +164,17 @@ def test_gaze_crop_off_leaves_augmentation_unchanged():
     a = aug(frames, torch.Generator().manual_seed(3))
     b = aug(frames, torch.Generator().manual_seed(3), gaze=gaze)
     assert torch.equal(a, b)
+
+
+def test_speech_warp_stretches_the_mel_axis():
+    from devlearn.training.augment import warp_mel
+
+    feats = torch.zeros(64, 40, 5)
+    feats[:, 20] = 1.0  # energy in band 20
+    g = torch.Generator().manual_seed(0)
+    out = warp_mel(feats, g, 0.2)
+    peak = out.mean(-1).argmax(1).float()
+    # band i takes band i * factor: the peak moves to about 20 / factor, factor in [0.8, 1.2]
+    assert peak.min() >= 20 / 1.2 - 1 and peak.max() <= 20 / 0.8 + 1
+    assert peak.std() > 1.0  # each sample gets its own factor
+    assert torch.equal(warp_mel(feats, g, 0.0), feats)
