@@ -154,6 +154,9 @@ def main() -> None:
     parser.add_argument("--bucket-days", type=int, default=7, help="age-curriculum buckets")
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--skip-control", action="store_true")
+    parser.add_argument(
+        "--curriculum", default="age", help="of the main run (the control is shuffled-utterances)"
+    )
     parser.add_argument("--train-config", type=Path, help="YAML, as for devlearn train")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.NAME=VALUE")
     parser.add_argument("--sim-size", type=int, default=None, help="frame size (default --size)")
@@ -202,7 +205,7 @@ def main() -> None:
     # the caregiver's own voice (the target) and a voice the child never heard
     synthesize = {"": speaker(), " (new voice)": speaker(voice_seed=12345)}
     results = {}
-    for curriculum in ("age",) + (() if args.skip_control else ("shuffled-utterances",)):
+    for curriculum in (args.curriculum,) + (() if args.skip_control else ("shuffled-utterances",)):
         run = args.out / f"run-{curriculum}"
         if not (run / "complete.json").exists():
             cfg = train_config(args, curriculum, passes)
@@ -214,7 +217,7 @@ def main() -> None:
             )
         results[curriculum] = evaluate(run, sets, synthesize, args.trials)
     print(f"\n{len(categories)} categories; {n_train} training utterances; passes {passes}")
-    age = results["age"]
+    age = results[args.curriculum]
     for key, target in TARGETS.items():
         held, seen = age[f"held-out {key}"], age[f"training {key}"]
         verdict = "meets" if held >= target else "MISSES"
