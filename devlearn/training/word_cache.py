@@ -12,7 +12,6 @@ owns rows ``offsets[i]:offsets[i + 1]``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -38,10 +37,7 @@ def build_word_cache(
     progress: bool = False,
 ) -> None:
     """Write feats float16 (n_words, n_mels, F), frames, words and per-utterance offsets."""
-    import torch
-    from tqdm import tqdm
-
-    from devlearn.models.speech import HOP, SAMPLE_RATE, LogMel
+    from devlearn.training.speech_cache import build_speech_cache
 
     order = pl.DataFrame({"utt_id": utt_ids, "u": np.arange(len(utt_ids))})
     words = (
@@ -52,44 +48,21 @@ def build_word_cache(
         .sort("u", "word_idx")
     )
     counts = np.bincount(words["u"].to_numpy(), minlength=len(utt_ids))
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    max_samples = int(round(MAX_WORD_S * SAMPLE_RATE))
-    n_feat = max_samples // HOP + 1
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.partial.npy")
-    feats = np.lib.format.open_memmap(
-        tmp, mode="w+", dtype=np.float16, shape=(words.height, n_mels, n_feat)
-    )
-    n_frames = np.zeros(words.height, dtype=np.int32)
-    log_mel = LogMel(n_mels)
-    sessions = words["session_id"].to_numpy().astype(str)
-    t0, t1 = words["t_start"].to_numpy(), words["t_end"].to_numpy()
-    for session in tqdm(
-        list(dict.fromkeys(sessions.tolist())), desc="word features", unit="session",
-        disable=not progress,
-    ):  # fmt: skip
-        rows = np.flatnonzero(sessions == session)
-        audio = dataset.read_audio(session)
-        for chunk in np.array_split(rows, max(1, len(rows) // 512)):
-            waves = torch.zeros(len(chunk), max_samples)
-            lengths = torch.zeros(len(chunk), dtype=torch.long)
-            for j, i in enumerate(chunk):
-                a = int(round(t0[i] * SAMPLE_RATE))
-                b = min(int(round(t1[i] * SAMPLE_RATE)), a + max_samples, len(audio))
-                if b > a:
-                    waves[j, : b - a] = torch.from_numpy(audio[a:b])
-                    lengths[j] = b - a
-            with torch.no_grad():
-                mel, frames = log_mel(waves, lengths)
-            feats[chunk] = mel.numpy().astype(np.float16)
-            n_frames[chunk] = torch.where(lengths > 0, frames, torch.zeros_like(frames)).numpy()
-    feats.flush()
-    del feats
     base = out.with_suffix("")
-    np.save(f"{base}.frames.npy", n_frames)
-    np.save(f"{base}.offsets.npy", offsets)
+    np.save(f"{base}.offsets.npy", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
     np.save(f"{base}.words.npy", words["word"].to_numpy().astype(str))
-    os.replace(tmp, out)  # last: its presence means the cache is whole
+    # the same features as for utterances, over word windows; writes ``out`` last
+    build_speech_cache(
+        dataset,
+        words["session_id"].to_numpy().astype(str),
+        words["t_start"].to_numpy(),
+        words["t_end"].to_numpy(),
+        np.ones(words.height, dtype=bool),
+        n_mels,
+        MAX_WORD_S,
+        out,
+        progress=progress,
+    )
 
 
 def open_word_cache(out: Path) -> dict[str, np.ndarray]:
