@@ -49,6 +49,7 @@ def build_word_cache(
     )
     counts = np.bincount(words["u"].to_numpy(), minlength=len(utt_ids))
     base = out.with_suffix("")
+    out.parent.mkdir(parents=True, exist_ok=True)
     np.save(f"{base}.offsets.npy", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
     np.save(f"{base}.words.npy", words["word"].to_numpy().astype(str))
     # the same features as for utterances, over word windows; writes ``out`` last
