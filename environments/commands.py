@@ -61,7 +61,7 @@ def simulate(
         p_absent_naming: Rate of naming toys that are not in view.
         n_distractors: Other toys the caregiver keeps in view while naming.
         joint_attention: The caregiver mostly names the toy the child is looking at, and the
-            child looks at a named toy in view while it is named (--no-joint-attention: names
+            child looks at a named toy in view while it is named (false: names
             are chosen without regard to the child's gaze, which then wanders on).
         word_distribution: zipf, uniform or corpus (with corpus_path).
         corpus_path: Imported CHAT dataset to sample utterances from.
