@@ -149,9 +149,8 @@ class Infant:
             }
         if self.held is not None:
             # Held up close in front of the eyes, where toddlers' own views show held toys
-            # large (Bambach et al. 2018; Yu & Smith 2012).
-            # The hand is below the line of sight and the toy sits on top of it, so the hand
-            # and forearm do not hide the toy from the eye.
+            # large (Bambach et al. 2018; Yu & Smith 2012); the hand is below the line of
+            # sight with the toy on top of it, so hand and forearm do not hide the toy.
             view, up = direction(self.azimuth, self.elevation), self._view_up()
             rest["r"] = eye + HOLD_DISTANCE_M * view - HAND_BELOW_TOY_M * up - 0.02 * left
         return rest

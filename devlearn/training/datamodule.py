@@ -27,6 +27,7 @@ from devlearn.training.plan import Plan, make_plan, temporal_partners
 from devlearn.training.samples import load_samples
 from devlearn.training.speech_cache import build_speech_cache, cache_key, open_speech_cache
 from devlearn.training.word_cache import (
+    MAX_WORD_S,
     build_word_cache,
     has_word_times,
     open_word_cache,
@@ -161,7 +162,7 @@ class LearnerData:
             return None
         m = self.config.model
         ids = self.train.utt_id + self.val.utt_id
-        key = cache_key(self.view.path, ids, m.n_mels, -1.0)
+        key = cache_key(self.view.path, ids, m.n_mels, MAX_WORD_S)
         if self._cache_dir is None:
             raise ValueError("a cache folder is needed for speech features")
         path = Path(self._cache_dir) / f"words-{key}.npy"
