@@ -9,9 +9,13 @@
    4-way from spoken words (synthesised by the simulator's caregiver voice, or cut from the
    simulated audio by word timings).
 Targets: written 4-way >= 0.90, all-way >= 0.70, spoken 4-way >= 0.70, control <= 0.30.
+With ``--ceiling`` it also trains a classifier on the training sessions' objects with their
+ground-truth categories for the same time (`devlearn.analysis.ceiling`) and scores it with the
+same written-word trials: the accuracy the simulated views allow, whatever the objective.
 
 Run: .venv/bin/python benchmarks/bench_learning_target.py --out bench-out [--minutes 15]
      [--train-config FILE] [--set augment.gaze_crop=0.5 --set loader.replay=0.5 ...]
+     [--ceiling [--ceiling-minutes M]] [--skip-control]
 Everything is written under --out and reused when there (the simulated dataset, the runs).
 Training settings come from ``--train-config`` (the YAML schema of ``devlearn train``) and
 ``--set section.name=value``; ``curriculum`` and ``max_minutes`` are set by the benchmark.
@@ -119,6 +123,24 @@ def evaluate(run: Path, sets: dict[str, Path], synthesize, trials: int) -> dict[
     return scores
 
 
+def supervised_ceiling(sim: Path, sets: dict[str, Path], minutes: float, trials: int) -> dict:
+    """Scores of a classifier fitted to ground-truth object views of the training sessions."""
+    from devlearn.analysis.ceiling import object_views, train_ceiling
+    from devlearn.analysis.grounding import forced_choice
+    from devlearn.datasets import open_dataset
+
+    views, categories = object_views(open_dataset(sim), split="train")
+    print(f"supervised ceiling: {len(views)} object views of training sessions")
+    model = train_ceiling(views, categories, minutes=minutes, seed=0)
+    scores = {"steps": model.steps}
+    for name, path in sets.items():
+        ds = open_dataset(path)
+        for label, n_way in (("4-way", 4), ("all-way", None)):
+            result = forced_choice(model, ds, n_way, trials_per_category=trials)
+            scores[f"{name} text {label}"] = result.accuracy
+    return scores
+
+
 def train_config(args: argparse.Namespace, curriculum: str, passes: int):  # noqa: ANN201
     """TrainConfig from --train-config and --set, with the benchmark's own settings on top."""
     import yaml
@@ -160,6 +182,8 @@ def main() -> None:
     parser.add_argument("--train-config", type=Path, help="YAML, as for devlearn train")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.NAME=VALUE")
     parser.add_argument("--sim-size", type=int, default=None, help="frame size (default --size)")
+    parser.add_argument("--ceiling", action="store_true", help="also the supervised ceiling")
+    parser.add_argument("--ceiling-minutes", type=float, default=None, help="default --minutes")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if find_renderer() is None:
@@ -216,6 +240,9 @@ def main() -> None:
                 f"min, learner age {summary['age_months']:.1f} months ({summary['reason']})"
             )
         results[curriculum] = evaluate(run, sets, synthesize, args.trials)
+    if args.ceiling:
+        minutes = args.ceiling_minutes or args.minutes
+        results["ceiling"] = supervised_ceiling(sim, sets, minutes, args.trials)
     print(f"\n{len(categories)} categories; {n_train} training utterances; passes {passes}")
     age = results[args.curriculum]
     for key, target in TARGETS.items():
@@ -232,6 +259,14 @@ def main() -> None:
         verdict = "meets" if control <= 0.30 else "MISSES"
         label = "shuffled-utterances control, held-out text 4-way"
         print(f"{label} {control:.3f} (target <= 0.30: {verdict})")
+    if "ceiling" in results:
+        c = results["ceiling"]
+        print(
+            f"supervised ceiling ({c['steps']} steps, ground-truth labels on the same frames): "
+            f"held-out 4-way {c['held-out text 4-way']:.3f}, all-way "
+            f"{c['held-out text all-way']:.3f}; training exemplars 4-way "
+            f"{c['training text 4-way']:.3f}, all-way {c['training text all-way']:.3f}"
+        )
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
