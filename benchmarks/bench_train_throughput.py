@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from devlearn.training.config import TrainConfig, TrainerConfig
-from devlearn.training.datamodule import LearnerData, LearnerDataModule
+from devlearn.training.datamodule import LearnerData, LearnerDataModule, loader_workers
 from devlearn.training.module import LearnerModule
 from devlearn.training.toydata import write_toy_dataset
 
@@ -62,6 +62,25 @@ class Stepper:
             t2 = time.perf_counter()
             wait, total, n = wait + t1 - t0, total + t2 - t0, n + len(batch["tokens"])
         return n / total, wait / total
+
+
+def interleaved(pipelines: dict[str, Stepper], steps: int) -> dict[str, tuple[float, float]]:
+    """Median (samples/s, waiting share) of each pipeline over 3 interleaved rounds, so that
+    load from other processes hits every pipeline alike; prints each."""
+    for stepper in pipelines.values():
+        stepper.run(2)  # warm-up
+    rounds = {name: [] for name in pipelines}
+    per_round = max(1, steps // 3)
+    for _ in range(3):
+        for name, stepper in pipelines.items():
+            rounds[name].append(stepper.run(per_round))
+    medians = {name: tuple(np.median(np.array(r), axis=0)) for name, r in rounds.items()}
+    for name, (rate, wait) in medians.items():
+        print(
+            f"{name:22s}: {rate:7.1f} samples/s (median of 3 rounds of {per_round} steps), "
+            f"waiting for data {100 * wait:4.1f}% of step time"
+        )
+    return medians
 
 
 def data_only(loader, batches: int) -> float:  # noqa: ANN001
@@ -173,20 +192,7 @@ def main() -> None:
             LearnerModule(config, data.vocab.words, 1000), cvcl_loader(1), "cpu", False
         ),
     }
-    for stepper in pipelines.values():
-        stepper.run(2)  # warm-up
-    # Interleaved rounds, so that load from other processes hits every pipeline alike.
-    rounds = {name: [] for name in pipelines}
-    per_round = max(1, args.steps // 3)
-    for _ in range(3):
-        for name, stepper in pipelines.items():
-            rounds[name].append(stepper.run(per_round))
-    medians = {name: tuple(np.median(np.array(r), axis=0)) for name, r in rounds.items()}
-    for name, (rate, wait) in medians.items():
-        print(
-            f"{name:22s}: {rate:7.1f} samples/s (median of 3 rounds of {per_round} steps), "
-            f"waiting for data {100 * wait:4.1f}% of step time"
-        )
+    medians = interleaved(pipelines, args.steps)
     ours = medians["devlearn pipeline"][0]
     base = max(medians["CVCL-style, 0 workers"][0], medians["CVCL-style, 1 worker"][0])
     print(
@@ -209,13 +215,29 @@ def main() -> None:
     )
 
     if torch.cuda.is_available():
-        gpu = Stepper(LearnerModule(config, data.vocab.words, 1000), ours_loader, "cuda", True)
-        gpu.run(3)
-        rate, wait = gpu.run(args.steps)
-        print(
-            f"GPU ({torch.cuda.get_device_name()}): {rate:7.1f} samples/s, waiting for data "
-            f"{100 * wait:4.1f}%"
+        # as `devlearn train --trainer.accelerator gpu` loads (worker processes, pinned memory)
+        # against gathering in the training process, on the same GPU in interleaved rounds
+        gpu_config = TrainConfig(trainer=TrainerConfig(progress_bar=False, accelerator="gpu"))
+        gpu_data = LearnerData(data_dir, gpu_config, cache_dir=tmp / "cache")
+        gpu_data.prepare()
+        workers = loader_workers(gpu_config)
+        name = f"GPU ({torch.cuda.get_device_name()})"
+        gpu = interleaved(
+            {
+                f"{name}, {workers} loader workers": Stepper(
+                    LearnerModule(config, data.vocab.words, 1000),
+                    LearnerDataModule(gpu_data).train_dataloader(),
+                    "cuda",
+                    True,
+                ),
+                f"{name}, 0 loader workers": Stepper(
+                    LearnerModule(config, data.vocab.words, 1000), ours_loader, "cuda", True
+                ),
+            },
+            args.steps,
         )
+        rates = [rate for rate, _ in gpu.values()]
+        print(f"ratio GPU {workers} workers / 0 workers: {rates[0] / rates[1]:.2f}x")
     else:
         print("GPU: none available here")
     print(f"load average at end {os.getloadavg()[0]:.1f} (other processes share these cores)")

@@ -86,7 +86,9 @@ class LoaderConfig:
     age_bucket_days: int = 7  # age curricula shuffle within buckets of this many days of age
     replay: float = 0.0  # share of positions that revisit earlier experience (age curricula)
     val_batches: int = 8
-    num_workers: int = 0  # batches are cheap to gather: 0 keeps both CPU cores for the model
+    # None: 0 when training on CPUs (batches are cheap to gather; the cores belong to the
+    # model), up to 4 on a GPU (batches are gathered while the GPU computes); see loader_workers
+    num_workers: int | None = None
 
     def __post_init__(self) -> None:
         if self.batch_size < 2:
@@ -103,7 +105,7 @@ class LoaderConfig:
             raise ConfigError(f"loader.age_bucket_days must be >= 1, got {self.age_bucket_days}")
         if not 0 <= self.replay < 1:
             raise ConfigError(f"loader.replay must be in [0, 1), got {self.replay}")
-        if self.num_workers < 0:
+        if self.num_workers is not None and self.num_workers < 0:
             raise ConfigError(f"loader.num_workers must be >= 0, got {self.num_workers}")
 
 

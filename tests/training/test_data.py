@@ -181,3 +181,21 @@ def test_spoken_words_are_cut_by_their_timings(toy_dataset: Path, tmp_path: Path
         written = data.vocab.words[int(batch["word_tokens"][b, 0])]
         assert written in set(mine) and int(batch["word_tokens"][b, 1]) == 0
     assert torch.equal(source[1]["word_speech"], batch["word_speech"])  # seeded choice
+
+
+def test_loader_workers_follow_the_accelerator_unless_set(monkeypatch: pytest.MonkeyPatch):
+    from devlearn.models.learner import ConfigError
+    from devlearn.training.config import TrainConfig, TrainerConfig
+    from devlearn.training.datamodule import GPU_LOADER_WORKERS, loader_workers
+
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    cpu = TrainConfig(trainer=TrainerConfig(accelerator="cpu"))
+    gpu = TrainConfig(trainer=TrainerConfig(accelerator="gpu"))
+    assert loader_workers(cpu) == 0 and loader_workers(gpu) == GPU_LOADER_WORKERS
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert loader_workers(gpu) == 1  # one core stays with the training process
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    assert loader_workers(TrainConfig(trainer=TrainerConfig(accelerator="auto"))) == 0
+    assert loader_workers(TrainConfig(loader=LoaderConfig(num_workers=2))) == 2
+    with pytest.raises(ConfigError, match="num_workers"):
+        LoaderConfig(num_workers=-1)
