@@ -199,11 +199,8 @@ class SessionRecorder:
 
     def _attended(self, visible: dict) -> str | None:
         """The category of the toy the child is looking at, if it is in view."""
-        target = self.sim.infant.target
-        if target is None or not target.key.startswith("obj"):
-            return None
-        index = int(target.key[3:])
-        return self.exemplars[index].category if index in visible else None
+        index = self.sim.attended_toy()
+        return None if index is None or index not in visible else self.exemplars[index].category
 
     def _flush(self, sink, frames, columns, first: int) -> None:
         batch = np.stack(frames)

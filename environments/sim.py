@@ -103,6 +103,13 @@ class Simulation:
         """The toy held by anyone (the infant's own first)."""
         return self.infant.held if self.infant.held is not None else self.caregiver.carrying
 
+    def attended_toy(self) -> int | None:
+        """Index of the toy the infant is looking at, or None (a face, a hand, the room)."""
+        target = self.infant.target
+        if target is None or not target.key.startswith("obj"):
+            return None
+        return int(target.key[3:])
+
     def share_attention(self, index: int, seconds: float) -> None:
         """The infant looks at toy ``index`` for ``seconds`` (while the caregiver names it)."""
         kind = "held" if index in (self.infant.held, self.caregiver.carrying) else "scene"

@@ -140,3 +140,20 @@ def test_distractors_are_set_down_in_the_infants_view():
         assert len(gt.visible(0.001)) >= 2
     finally:
         sim.close()
+
+
+def test_the_simulation_says_which_toy_the_child_looks_at():
+    from devlearn.development import profile_at
+    from devlearn.environments.infant import Target
+    from devlearn.environments.sim import SimConfig, Simulation
+
+    sim = Simulation(1, EXEMPLARS, profile_at(12.0), SimConfig(size=(32, 32)))
+    try:
+        sim.infant.target = Target("obj2", "scene", np.zeros(3))
+        assert sim.attended_toy() == 2
+        sim.infant.target = Target("face", "faces", np.zeros(3))
+        assert sim.attended_toy() is None
+        sim.share_attention(1, 2.0)
+        assert sim.attended_toy() == 1
+    finally:
+        sim.close()
