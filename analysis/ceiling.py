@@ -8,11 +8,11 @@ target and the ceiling does too, the frames (how many exemplars, how well they a
 learning, not the word-learning objective.
 
 `object_views` cuts a square around each labelled object's box (objects table ``bbox_*``, in
-frame pixels) from a dataset's frames; frames without boxes are used whole. `train_ceiling`
-fits the learner's own vision encoder plus a linear layer to those views, with the learner's
-augmentations. The result has ``encode_image`` and ``encode_text``, so `forced_choice` scores
-it like a trained learner: an image's score for a word is the log-probability of the word's
-category.
+frame pixels) from a dataset's frames; a dataset without boxes gives whole frames.
+`train_ceiling` fits the learner's own vision encoder plus a linear layer to those views, with
+the learner's augmentations. The result has ``encode_image`` and ``encode_text``, so
+`forced_choice` scores it like a trained learner: an image's score for a word is the
+log-probability of the word's category.
 """
 
 from __future__ import annotations
@@ -39,8 +39,10 @@ def object_views(
 ) -> tuple[np.ndarray, list[str]]:
     """uint8 (n, size, size, 3) views of labelled objects and their categories.
 
-    Only objects whose box side (frame pixels) is at least ``min_side`` count; with more than
-    ``max_views`` a random sample (by ``seed``) is taken. ``split`` picks sessions (None: all).
+    Only objects whose box side (frame pixels) is at least ``min_side`` count, and where some
+    objects have boxes, objects without one are left out; a dataset without boxes gives whole
+    frames. With more than ``max_views`` a random sample (by ``seed``) is taken. ``split``
+    picks sessions (None: all).
     """
     objects = dataset.objects.filter(
         pl.col("frame_idx").is_not_null() & pl.col("category").is_not_null()
