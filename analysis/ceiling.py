@@ -90,9 +90,11 @@ def _squares(group: pl.DataFrame, height: int, width: int) -> np.ndarray:
 
 
 def _resize(pixels: np.ndarray, size: int) -> np.ndarray:
-    image = torch.from_numpy(np.ascontiguousarray(pixels)).permute(2, 0, 1)[None].float()
-    image = F.interpolate(image, size=(size, size), mode="bilinear", antialias=True)
-    return image[0].permute(1, 2, 0).round().clamp(0, 255).to(torch.uint8).numpy()
+    """uint8 (H, W, 3) -> uint8 (size, size, 3), resized as the learner resizes its frames."""
+    from devlearn.training.augment import to_float_images
+
+    image = to_float_images(torch.from_numpy(np.ascontiguousarray(pixels))[None], size)
+    return image[0].permute(1, 2, 0).mul(255).round().clamp(0, 255).to(torch.uint8).numpy()
 
 
 class CeilingModel(nn.Module):
