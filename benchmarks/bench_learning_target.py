@@ -129,7 +129,10 @@ def supervised_ceiling(sim: Path, sets: dict[str, Path], minutes: float, trials:
     from devlearn.analysis.grounding import forced_choice
     from devlearn.datasets import open_dataset
 
-    views, categories = object_views(open_dataset(sim), split="train")
+    try:
+        views, categories = object_views(open_dataset(sim), split="train")
+    except ValueError as error:  # no labelled objects with boxes: nothing to fit
+        raise SystemExit(f"supervised ceiling: {error}") from None
     print(f"supervised ceiling: {len(views)} object views of training sessions")
     model = train_ceiling(views, categories, minutes=minutes, seed=0)
     scores = {"steps": model.steps}
