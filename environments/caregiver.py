@@ -15,7 +15,15 @@ STAND, KNEEL = 0.95, 0.5  # pelvis heights, m
 WALK_SPEED = 0.8  # m/s
 # Toys are shown close to the infant's face, so that they fill much of the view when named
 # (Yu & Smith 2012); the distance itself is a choice (C).
-SHOW_DISTANCE_M = 0.28
+SHOW_DISTANCE_M = 0.22
+# While presenting she stays put until the infant has moved this far from where she would
+# kneel; re-walking on every small shift kept her standing with the toy at her chest (C).
+PRESENT_SLACK_M = 0.3
+WALK_GIVE_UP_S = 15.0  # a toy that cannot be brought to the infant in this time is put down
+# A carried toy sits on top of the hand; a presented one is held by its far side, the hand
+# below and behind it, so that the hand does not hide it from the infant (C).
+CARRY_OFFSET = np.array([0.0, 0.0, 0.03])
+PRESENT_GRIP_BELOW_M, PRESENT_GRIP_BEHIND_M = 0.07, 0.05
 
 
 class Caregiver:
@@ -36,12 +44,14 @@ class Caregiver:
         self.hand_pos = {"l": np.zeros(3), "r": np.zeros(3)}
         self.released: int | None = None  # object let go of this frame (falls by physics)
         self.given: int | None = None  # object handed to the infant this frame
+        self.presenting = False  # holding a toy up before the infant's face
+        self.toy_offset = CARRY_OFFSET  # where the carried toy is, from the right hand
 
     # ---- helpers ----
-    def _walk_to(self, goal: np.ndarray, dt: float, height: float) -> bool:
+    def _walk_to(self, goal: np.ndarray, dt: float, height: float, slack: float = 0.05) -> bool:
         step = goal - self.pos
         dist = float(np.linalg.norm(step))
-        if dist > 0.05:
+        if dist > slack:
             self.pos = self.pos + step / dist * min(WALK_SPEED * dt, dist)
             self.yaw = float(np.arctan2(step[1], step[0]))
             self.height += 0.5 * (STAND - self.height)
@@ -55,7 +65,8 @@ class Caregiver:
         if infant.posture == "supine":
             side = infant.body_yaw + np.pi / 2
             return infant.pos + 0.45 * np.array([np.cos(side), np.sin(side)])
-        ahead = infant.azimuth + self.rng.normal(0, 0.05)
+        # in front of the body, not the head: the head turns with every glance
+        ahead = infant.body_yaw + self.rng.normal(0, 0.05)
         return infant.pos + 0.75 * np.array([np.cos(ahead), np.sin(ahead)])
 
     def _face_infant(self, infant) -> None:
@@ -67,7 +78,9 @@ class Caregiver:
     def _next_activity(self, infant, free_objects: list[int]) -> None:
         choice = self.rng.random()
         if self.carrying is not None:
+            # time_left counts presenting only; the walk there has its own limit
             self.activity, self.time_left = "show", self.rng.uniform(3, 8)
+            self.phase_arrived = 0.0
         elif choice < 0.55 and free_objects:
             self.activity = "fetch"
             self.target_obj = int(self.rng.choice(free_objects))
@@ -83,6 +96,7 @@ class Caregiver:
     def step(self, data, dt: float, infant, object_pos: np.ndarray, free_objects: list[int]):
         """Advance one frame and pose the rig; returns hand positions actually reached."""
         self.released = self.given = None
+        self.toy_offset = CARRY_OFFSET
         if self.goal is None:
             self.goal = self._near_spot(infant)
         self.time_left -= dt
@@ -117,23 +131,38 @@ class Caregiver:
             ):
                 self._next_activity(infant, free_objects)
         elif self.activity == "show":
-            self.goal = self._near_spot(infant)
-            if self._walk_to(self.goal, dt, KNEEL):
-                self._face_infant(infant)
-                hands["r"] = self._show_point(infant)
+            self._show(infant, dt, hands)
+            if self.presenting:
                 look_at = face if self.rng.random() < 0.6 else hands["r"]
-            if self.time_left <= 0:
-                self._finish_showing(infant)
         elif self.activity == "wander":
             look_at = np.array([*self.goal, 0.8])
             if self._walk_to(self.goal, dt, STAND) or self.time_left <= 0:
                 self._next_activity(infant, free_objects)
-        if self.carrying is not None and self.activity != "show":
+        if self.carrying is not None and not self.presenting:
             hands["r"] = hands["r"] if self.activity == "fetch" else rest["r"] + [0, 0, 0.1]
         self.hand_pos = self.rig.pose(
             data, np.array([*self.pos, self.height]), self.yaw, self.lean, look_at, hands
         )
         return self.hand_pos
+
+    def _show(self, infant, dt: float, hands: dict[str, np.ndarray]) -> None:
+        """Bring the carried toy to the infant, then hold it up before the face for a while."""
+        spot = self._near_spot(infant)
+        if self.goal is None or np.linalg.norm(spot - self.goal) > PRESENT_SLACK_M:
+            self.goal = spot
+        if self._walk_to(self.goal, dt, KNEEL, slack=0.1 if self.presenting else 0.05):
+            self._face_infant(infant)
+            toward_infant = self._toward(infant.pos[:2])
+            grip = [*(PRESENT_GRIP_BEHIND_M * toward_infant), PRESENT_GRIP_BELOW_M]
+            self.toy_offset = np.array(grip)
+            hands["r"] = self._show_point(infant) - self.toy_offset
+            self.presenting = True
+        else:
+            self.presenting = False
+            self.time_left += dt  # walking there does not use up the showing time
+            self.phase_arrived += dt
+        if self.time_left <= 0 or self.phase_arrived > WALK_GIVE_UP_S:
+            self._finish_showing(infant)
 
     def _toward(self, xy: np.ndarray) -> np.ndarray:
         vec = xy - self.pos
@@ -161,5 +190,5 @@ class Caregiver:
             self.given = self.carrying
         else:
             self.released = self.carrying  # put down: let it drop by the infant
-        self.carrying = None
+        self.carrying, self.presenting = None, False
         self.activity, self.time_left = "attend", self.rng.uniform(2, 6)

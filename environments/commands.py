@@ -28,6 +28,7 @@ def simulate(
     p_absent_naming: float = 0.05,
     n_distractors: int = 2,
     joint_attention: bool = True,
+    name_presented: float = 0.8,
     word_distribution: str = "zipf",
     corpus_path: str | None = None,
     words_per_hour: float | None = None,
@@ -63,6 +64,8 @@ def simulate(
         joint_attention: The caregiver mostly names the toy the child is looking at, and the
             child looks at a named toy in view while it is named (false: names
             are chosen without regard to the child's gaze, which then wanders on).
+        name_presented: Share of the utterances said as the caregiver holds a toy up before
+            the child's face that name that toy (0 turns this ostensive naming off).
         word_distribution: zipf, uniform or corpus (with corpus_path).
         corpus_path: Imported CHAT dataset to sample utterances from.
         words_per_hour: Words heard per hour (default: from the age profile).
@@ -101,6 +104,7 @@ def simulate(
             p_absent_naming=p_absent_naming,
             n_distractors=n_distractors,
             joint_attention=joint_attention,
+            name_presented=name_presented,
             word_distribution=word_distribution,
             corpus_path=corpus_path,
             words_per_hour=words_per_hour,

@@ -8,6 +8,10 @@ record of every decision. Three knobs shape word-object co-occurrence:
 - ``p_named_in_view``: of naming utterances, the share whose object is in the child's view;
 - ``p_absent_naming``: of naming utterances, the share whose object is not in the room.
   The remainder names an object in the room but out of view.
+- ``name_presented``: of utterances said as the caregiver holds a toy up before the child's
+  face, the share that name that toy ("look, a duck!"). Caregivers name what they show, and
+  it is then large in the child's view (Yu & Smith 2012). These count as in-view naming in
+  the measured rates, so with it on the measured naming rate is above ``naming_rate``.
 
 When the drawn kind of object is not available (nothing in view, say), the caregiver names
 from the next available pool (in view, out of view, absent) and the record says so, so the
@@ -50,9 +54,10 @@ class LanguageConfig:
     # Follow-in labelling: caregivers mostly name what the child is already attending to
     # (Tomasello & Farrar 1986; Yu & Smith 2012). Weight on the toy at the child's gaze.
     attended_bias: float = 8.0
+    name_presented: float = 0.8
 
     def __post_init__(self) -> None:
-        for name in ("naming_rate", "p_named_in_view", "p_absent_naming"):
+        for name in ("naming_rate", "p_named_in_view", "p_absent_naming", "name_presented"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be a probability in [0, 1], got {value}")
@@ -195,17 +200,24 @@ class CaregiverLanguage:
         mean_utterance_length: float = 4.0,
         out_of_view: list[str] | tuple[str, ...] = (),
         attended: str | None = None,
+        presented: str | None = None,
     ) -> PlannedUtterance:
         """Plan the next utterance given which categories are in the child's view, held by the
         caregiver, in the room but out of view (`out_of_view`), or not in the room (`absent`);
-        ``attended`` is the category the child is looking at, if any."""
-        for group in (in_view, absent, out_of_view, [held] if held else []):
+        ``attended`` is the category the child is looking at, if any; ``presented`` the one
+        the caregiver is holding up before the child's face as she speaks, if any."""
+        named_alone = [c for c in (held, presented) if c]
+        for group in (in_view, absent, out_of_view, named_alone):
             unknown = [c for c in group if c not in self._known]
             if unknown:
                 raise ValueError(f"unknown categories {unknown}; the catalog has {self.categories}")
         cfg, rng = self.config, self._rng
         utterance = None
-        if rng.random() < cfg.naming_rate:
+        if presented in in_view and rng.random() < cfg.name_presented:
+            utterance = self._naming(presented, mean_utterance_length)
+            utterance.named_in_view = True
+            utterance.named_status = utterance.intended_status = "in_view"
+        elif rng.random() < cfg.naming_rate:
             r = rng.random()
             intended = (
                 "in_view" if r < cfg.p_named_in_view

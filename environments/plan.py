@@ -41,6 +41,7 @@ class SimulateOptions:
     p_absent_naming: float = 0.05
     n_distractors: int = 2
     joint_attention: bool = True  # name what the child looks at; the child looks at the named toy
+    name_presented: float = 0.8  # share of utterances over a toy held up to the child naming it
     word_distribution: str = "zipf"
     zipf_exponent: float = 1.0
     corpus_path: str | None = None
@@ -72,7 +73,7 @@ class SimulateOptions:
             raise ValueError(f"ground_truth_scale must be 1, 2 or 4, got {self.ground_truth_scale}")
         if self.exemplar_split not in SPLITS:
             raise ValueError(f"exemplar_split must be one of {SPLITS}, got {self.exemplar_split}")
-        for name in ("naming_rate", "p_named_in_view", "p_absent_naming"):
+        for name in ("naming_rate", "p_named_in_view", "p_absent_naming", "name_presented"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be within 0-1, got {getattr(self, name)}")
 
@@ -90,6 +91,7 @@ class SimulateOptions:
             corpus_path=self.corpus_path, words_per_hour=self.words_per_hour,
             utterance_source="corpus" if self.corpus_path else "templates",
             attended_bias=8.0 if self.joint_attention else 1.0,
+            name_presented=self.name_presented,
         )  # fmt: skip
 
 

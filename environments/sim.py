@@ -206,7 +206,8 @@ class Simulation:
         """Carried toys follow the hand kinematically and float (gravity compensated)."""
         carried = {}
         if self.caregiver.carrying is not None:
-            carried[self.caregiver.carrying] = self.caregiver.hand_pos["r"] + [0, 0, 0.03]
+            cg = self.caregiver
+            carried[cg.carrying] = cg.hand_pos["r"] + cg.toy_offset
         if self.infant.held is not None:
             carried[self.infant.held] = self.infant.held_object_pos()
         if set(carried) != self._floating:  # gravity compensation only where it changes

@@ -126,6 +126,21 @@ def test_the_toy_the_child_looks_at_is_named_more_often():
     assert np.mean([u.named_category == "dog" for u in plans]) == pytest.approx(1 / 3, abs=0.04)
 
 
+def test_a_toy_held_up_to_the_child_is_named_at_the_configured_share():
+    cfg = LanguageConfig(naming_rate=0.0, name_presented=0.7, word_distribution="uniform")
+    lang, plans = _plan(cfg, n=2000, presented="ball")
+    named = [u.named_category for u in plans]
+    assert np.mean([c == "ball" for c in named]) == pytest.approx(0.7, abs=0.035)
+    assert set(named) <= {"ball", None}  # the rest is chatter, as naming_rate is 0
+    assert all(u.named_status == "in_view" for u in plans if u.named_category)
+    assert lang.summary()["naming_rate"] == pytest.approx(0.7, abs=0.035)
+    # a presented toy that is not in view is not named for being presented
+    _, plans = _plan(cfg, n=200, presented="shoe")
+    assert all(u.named_category is None for u in plans)
+    _, plans = _plan(LanguageConfig(naming_rate=0.0, name_presented=0.0), n=200, presented="ball")
+    assert all(u.named_category is None for u in plans)
+
+
 def test_schedule_matches_words_per_hour_over_a_long_run():
     cfg = LanguageConfig(naming_rate=0.5)
     lang = CaregiverLanguage(cfg, CATEGORIES, seed=3)
@@ -166,9 +181,13 @@ def test_bad_configuration_and_unknown_categories_raise():
         LanguageConfig(word_distribution="corpus")
     with pytest.raises(ValueError, match="word_distribution"):
         LanguageConfig(word_distribution="pareto")
+    with pytest.raises(ValueError, match="name_presented"):
+        LanguageConfig(name_presented=-0.1)
     lang = CaregiverLanguage(LanguageConfig(), CATEGORIES)
     with pytest.raises(ValueError, match="unicorn"):
         lang.next_utterance(["unicorn"], None, [], 4.0)
+    with pytest.raises(ValueError, match="unicorn"):
+        lang.next_utterance(["ball"], None, [], 4.0, presented="unicorn")
     assert LanguageConfig(n_distractors=4).as_record()["n_distractors"] == 4
 
 

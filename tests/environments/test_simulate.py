@@ -14,7 +14,8 @@ from devlearn.environments import runner
 from devlearn.environments.commands import simulate
 from devlearn.errors import UserError
 
-# Two ages, two 30 s sessions each, small frames; naming every utterance, half of them in view.
+# Two ages, two 30 s sessions each, small frames; naming every utterance, half of them in view
+# (no ostensive naming, which would name more in view).
 SMALL = dict(
     ages="9,18",
     hours_per_age=1 / 60,
@@ -25,6 +26,7 @@ SMALL = dict(
     p_named_in_view=0.5,
     p_absent_naming=0.0,
     words_per_hour=6000.0,
+    name_presented=0.0,  # every utterance follows the naming knobs above
 )
 NAMING_TOLERANCE = 0.15  # absolute, on about 60 naming utterances (binomial sd about 0.065)
 
@@ -259,3 +261,33 @@ def test_joint_attention_brings_the_named_toy_to_the_gaze(small_run, tmp_path):
     simulate(str(apart), **SMALL, joint_attention=False)
     with_ja, without = _named_near_gaze(small_run), _named_near_gaze(apart)
     assert with_ja > 0.7 and with_ja > without + 0.15
+
+
+def _named_at_decision(path: Path) -> pl.DataFrame:
+    """Each naming utterance with the named toy's size in view and the caregiver's activity
+    at the frame where the caregiver chose what to say."""
+    ds = open_dataset(path)
+    objects = ds.objects.collect()
+    named = objects.filter(pl.col("utt_id").is_not_null() & (pl.col("named_status") == "in_view"))
+    at_frame = objects.filter(pl.col("frame_idx").is_not_null()).select(
+        "session_id", pl.col("frame_idx").alias("decision_frame"), "object_id", "pixel_frac"
+    )
+    activity = ds.frames.select(
+        "session_id", pl.col("frame_idx").alias("decision_frame"), "caregiver_activity"
+    ).collect()
+    return (
+        named.drop("pixel_frac")
+        .join(at_frame, on=["session_id", "decision_frame", "object_id"])
+        .join(activity, on=["session_id", "decision_frame"])
+    )
+
+
+def test_a_toy_held_up_to_the_child_is_named_while_it_is_large_in_view(small_run, tmp_path):
+    shown = tmp_path / "shown"
+    simulate(str(shown), **{**SMALL, "naming_rate": 0.0, "name_presented": 1.0})
+    presented = _named_at_decision(shown)
+    assert presented.height >= 3  # only toys held up are named: naming_rate is 0
+    assert (presented["caregiver_activity"] == "show").all()
+    scheduled = _named_at_decision(small_run)
+    ratio = presented["pixel_frac"].median() / scheduled["pixel_frac"].median()
+    assert ratio > 2.0, ratio

@@ -157,3 +157,24 @@ def test_the_simulation_says_which_toy_the_child_looks_at():
         assert sim.attended_toy() == 1
     finally:
         sim.close()
+
+
+def test_a_toy_the_caregiver_shows_is_held_close_before_the_eyes_hand_behind():
+    from devlearn.development import profile_at
+    from devlearn.environments.sim import SimConfig, Simulation
+
+    sim = Simulation(0, EXEMPLARS, profile_at(12.0), SimConfig(size=(32, 32)))
+    try:
+        cg = sim.caregiver
+        cg.carrying, cg.activity, cg.time_left = 0, "show", 30.0
+        for _ in range(100):  # 20 s: time to walk over and kneel
+            sim.step()
+            if cg.presenting:
+                break
+        assert cg.presenting and cg.carrying == 0
+        eye = sim.infant.eye
+        toy_gap = np.linalg.norm(sim.object_positions()[0] - eye)
+        assert toy_gap < 0.3  # Yu & Smith 2012: named toys are close and large in view
+        assert np.linalg.norm(cg.hand_pos["r"] - eye) > toy_gap + 0.03  # not hidden by the hand
+    finally:
+        sim.close()
