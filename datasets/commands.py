@@ -37,7 +37,8 @@ def import_video(
         fps: Frames kept per second of video.
         size: Frames are size x size pixels (centre crop).
         resize: Short side before the crop (default: size; CVCL used 256 with size 224).
-        rotate: Clockwise rotation of the frames in degrees: 0, 90, 180 or 270 (SAYCam: 180).
+        rotate: Clockwise rotation of the frames in degrees: 0, 90, 180 or 270 (SAYCam: 180),
+            after the turn the file's own display rotation asks for.
         caregivers: Keep only these speakers' utterances (e.g. [MOT, FAT]); default all.
         max_utterance_s: Utterances with only a start end at the next start, at most this long.
         seed: Seed of the session split.

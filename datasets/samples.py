@@ -32,8 +32,11 @@ def write_video(
     fps: int = 10,
     audio: np.ndarray | None = None,
     audio_rate: int = 44_100,
+    display_rotation: int = 0,
 ) -> Path:
-    """Encode RGB images (n, H, W, 3) as H.264 (and optional mono AAC audio) with PyAV."""
+    """Encode RGB images (n, H, W, 3) as H.264 (and optional mono AAC audio) with PyAV.
+    ``display_rotation``: degrees counter-clockwise that a player should turn the picture, as
+    phones store portrait video (the container's display matrix)."""
     import av
 
     height, width = images.shape[1:3]
@@ -41,6 +44,8 @@ def write_video(
         stream = container.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.options = {"crf": "10", "preset": "ultrafast"}
+        if display_rotation:
+            stream.set_display_rotation(display_rotation)
         astream = None
         if audio is not None:  # every stream is added before the first packet is written
             astream = container.add_stream("aac", rate=audio_rate)

@@ -21,7 +21,9 @@ TRUNCATION_TOLERANCE_S = 1.0
 @dataclass(frozen=True)
 class FrameSpec:
     """How frames are made: sampled at `fps`, short side scaled to `resize`, centre crop of
-    `size` x `size`, then rotated clockwise by `rotate` degrees."""
+    `size` x `size`, turned upright as the file's display matrix says (phones store portrait
+    video as landscape pictures plus that matrix), then rotated clockwise by `rotate` degrees
+    (for cameras worn upside down, which no metadata records)."""
 
     fps: float = 5.0
     size: int = 224
@@ -45,12 +47,21 @@ def _av_errors() -> tuple[type[BaseException], ...]:
     return (av.FFmpegError, EOFError, UnicodeDecodeError)
 
 
-def transform_frame(rgb: np.ndarray, spec: FrameSpec) -> np.ndarray:
-    """Centre crop an already scaled RGB frame to size x size and rotate it."""
+def transform_frame(rgb: np.ndarray, spec: FrameSpec, display_turns: int = 0) -> np.ndarray:
+    """Centre crop an already scaled RGB frame to size x size, turn it counter-clockwise by
+    ``display_turns`` quarter turns (the file's display rotation), then clockwise by
+    ``spec.rotate``. The crop is a centred square, so cropping before turning is the same."""
     h, w = rgb.shape[:2]
     top, left = (h - spec.size) // 2, (w - spec.size) // 2
     crop = rgb[top : top + spec.size, left : left + spec.size]
-    return np.ascontiguousarray(np.rot90(crop, k=-(spec.rotate // 90)))
+    return np.ascontiguousarray(np.rot90(crop, k=display_turns - spec.rotate // 90))
+
+
+def display_turns(frame) -> int:  # noqa: ANN001 - av.VideoFrame
+    """Counter-clockwise quarter turns that the frame's display matrix asks for (0 when
+    there is none, or when this PyAV cannot read it)."""
+    degrees = getattr(frame, "rotation", 0) or 0
+    return int(round(degrees / 90)) % 4
 
 
 def _scaled_size(width: int, height: int, short: int) -> tuple[int, int]:
@@ -94,7 +105,7 @@ def sample_video(
                 t -= t0
                 width, height = _scaled_size(frame.width, frame.height, short)
                 rgb = frame.to_ndarray(width=width, height=height, format="rgb24")
-                current = transform_frame(rgb, spec)
+                current = transform_frame(rgb, spec, display_turns(frame))
                 while target < t - 1e-6:  # source frame `previous` was on screen at `target`
                     frames.append(previous if previous is not None else current)
                     times.append(target)

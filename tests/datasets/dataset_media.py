@@ -23,14 +23,16 @@ def write_video(
     size: tuple[int, int] = (64, 48),
     audio: np.ndarray | None = None,
     audio_rate: int = 44_100,
+    display_rotation: int = 0,
 ) -> Path:
     """An H.264 video: each colour fills the top half for `frames_per_colour` frames; the
-    bottom half is black (so rotation shows). Optional AAC audio track."""
+    bottom half is black (so rotation shows). Optional AAC audio track; optional display
+    rotation (degrees counter-clockwise, as a phone records portrait video)."""
     width, height = size
     images = np.zeros((len(colours) * frames_per_colour, height, width, 3), np.uint8)
     for i, colour in enumerate(colours):
         images[i * frames_per_colour : (i + 1) * frames_per_colour, : height // 2] = colour
-    return samples.write_video(path, images, fps, audio, audio_rate)
+    return samples.write_video(path, images, fps, audio, audio_rate, display_rotation)
 
 
 @pytest.fixture

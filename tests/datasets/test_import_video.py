@@ -46,6 +46,24 @@ def test_frames_times_and_rotation(video_folder, rotate):
     assert reversed_colours == [5, 0]
 
 
+@pytest.mark.parametrize(
+    "display, rotate, lit",
+    [(90, 0, (16, 8)), (-90, 0, (16, 24)), (180, 0, (24, 16)), (-90, 90, (24, 16))],
+)
+def test_the_files_display_rotation_is_applied_before_rotate(tmp_path, display, rotate, lit):
+    """A phone's portrait video: landscape pictures plus a display matrix to turn them."""
+    for folder in ("videos", "transcripts"):
+        (tmp_path / folder).mkdir()
+    write_video(tmp_path / "videos" / "S_001.mp4", COLOURS[:2], 5, display_rotation=display)
+    (tmp_path / "ages.csv").write_text("video,child_id,age_months\nS_001.mp4,S,6\n")
+    (tmp_path / "transcripts" / "S_001.csv").write_text("start,speaker,utterance\n0.5,MOT,hi\n")
+    assert run_import(tmp_path, "--rotate", str(rotate)) == 0
+    frame = open_dataset(tmp_path / "ds").read_frames("S_001", [0])[0]
+    # the lit top half of the picture ends up on the side a player would show it
+    dark = (32 - lit[0], 32 - lit[1])
+    assert colour_of(frame[lit]) == 0 and frame[dark].max() < 30
+
+
 def test_transcripts_ages_and_caregivers(video_folder):
     assert run_import(video_folder, "--caregivers", "[MOT, FAT]") == 0
     ds = open_dataset(video_folder / "ds")
