@@ -40,6 +40,16 @@ def silent_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def finished_run(toy_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small learner trained to the end on the toy dataset."""
+    from devlearn.training.run import run_training
+
+    run = tmp_path_factory.mktemp("runs") / "full"
+    run_training(toy_dataset, run, small_config())
+    return run
+
+
 def small_config(**overrides) -> TrainConfig:  # noqa: ANN003
     """A tiny learner that trains in seconds on two cores."""
     values = dict(

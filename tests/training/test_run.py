@@ -18,13 +18,6 @@ from devlearn.training.run import run_training
 from .conftest import small_config
 
 
-@pytest.fixture(scope="module")
-def finished_run(toy_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    run = tmp_path_factory.mktemp("runs") / "full"
-    run_training(toy_dataset, run, small_config())
-    return run
-
-
 def test_run_completes_with_age_named_checkpoints(finished_run: Path):
     done = json.loads((finished_run / "complete.json").read_text())
     assert done["reason"] == "finished" and done["steps"] == done["planned_steps"]

@@ -1,0 +1,101 @@
+"""The learning-target benchmark's glue: its training settings, exemplar sets, scores, report."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from devlearn.datasets import open_dataset
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_learning_target.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_learning_target", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _in_a_new_process(code: str) -> None:
+    """Run ``code`` with the benchmark loaded as ``bench`` in a fresh interpreter. Rendering
+    makes a GL context, and torch's compiler stack loaded after one crashed the process (the
+    benchmark renders its exemplars in a separate process for the same reason)."""
+    load = (
+        "import importlib.util; from pathlib import Path; import numpy as np; "
+        f"spec = importlib.util.spec_from_file_location('bench', {str(BENCH)!r}); "
+        "bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench); "
+    )
+    subprocess.run([sys.executable, "-c", load + code], check=True)
+
+
+def test_training_settings_are_yaml_then_set_then_the_benchmarks_own(bench, tmp_path: Path):
+    config = tmp_path / "run.yaml"
+    config.write_text("augment: {gaze_crop: 0.5}\noptim: {lr: 0.001}\ncurriculum: reverse\n")
+    args = argparse.Namespace(
+        train_config=config,
+        set=["augment.gaze_crop=0.25", "loader.replay=0.5"],
+        bucket_days=3,
+        minutes=12.0,
+    )
+    cfg = bench.train_config(args, "shuffled-utterances", passes=9)
+    assert cfg.augment.gaze_crop == 0.25  # --set wins over the file
+    assert cfg.optim.lr == 0.001 and cfg.loader.replay == 0.5
+    assert cfg.loader.passes == 9 and cfg.loader.age_bucket_days == 3
+    assert cfg.curriculum == "shuffled-utterances" and cfg.max_minutes == 12.0
+
+
+def test_exemplar_sets_hold_each_render_under_its_category_and_are_reused(tmp_path: Path):
+    out, expected = tmp_path / "ex", tmp_path / "ball-1-1.npy"
+    write = f"bench.write_exemplars(Path({str(out)!r}), ['ball', 'cup'], 'test', 32, 2, 2)"
+    _in_a_new_process(
+        f"{write}; "
+        "from devlearn.environments.exemplar_render import render_exemplar; "
+        f"np.save({str(expected)!r}, render_exemplar('ball', 1, 'test', 32, view_seed=1))"
+    )
+    ds = open_dataset(out)
+    objects = ds.objects.collect().sort("session_id", "frame_idx")
+    assert objects.height == 8 and set(objects["category"]) == {"ball", "cup"}
+    row = objects.row(3, named=True)  # ball, exemplar 1, view 1
+    frame = ds.read_frames(row["session_id"], [row["frame_idx"]])[0]
+    assert row["exemplar"] == "ball-test-1"
+    assert np.array_equal(frame, np.load(expected)) and frame.std() > 5
+    stamp = (out / "dataset.json").stat().st_mtime_ns
+    _in_a_new_process(write)
+    assert (out / "dataset.json").stat().st_mtime_ns == stamp
+
+
+def test_scores_are_the_forced_choice_accuracies_of_the_run(bench, finished_run, toy_dataset):
+    import devlearn
+    from devlearn.analysis.grounding import forced_choice
+
+    scores = bench.evaluate(finished_run, {"toy": toy_dataset}, {}, trials=20)
+    assert set(scores) == {"toy text 4-way", "toy text all-way"}
+    model, ds = devlearn.load(finished_run), open_dataset(toy_dataset)
+    direct = forced_choice(model, ds, 4, trials_per_category=20).accuracy
+    assert scores["toy text 4-way"] == direct
+    assert scores["toy text 4-way"] > 0.4  # the toy run learned its shapes (chance 0.25)
+
+
+def test_report_sets_each_figure_beside_its_target(bench):
+    run = {
+        "held-out text 4-way": 0.91, "training text 4-way": 0.95,
+        "held-out text all-way": 0.5, "training text all-way": 0.6,
+        "held-out speech 4-way": 0.7, "training speech 4-way": 0.65,
+    }  # fmt: skip
+    results = {"age": run, "shuffled-utterances": {"held-out text 4-way": 0.31}}
+    lines = bench.report(results, "age")
+    assert "meets" in lines[0] and "gap +0.040" in lines[0]
+    assert "MISSES" in lines[1] and "meets" in lines[2] and "gap -0.050" in lines[2]
+    assert "control" in lines[3] and "0.310" in lines[3] and "MISSES" in lines[3]
+    ceiling = {"steps": 5, **{f"{s} text {k}": 0.5 for s in ("held-out", "training")
+                              for k in ("4-way", "all-way")}}  # fmt: skip
+    lines = bench.report({"age": run, "ceiling": ceiling}, "age")
+    assert len(lines) == 4 and "5 steps" in lines[-1]
