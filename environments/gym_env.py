@@ -7,7 +7,12 @@ Action (Box, 3): head azimuth and elevation change (radians per step, scaled fro
 and forward locomotion (used only while crawling or walking). With ``passive=True`` the
 built-in attention model moves the head and the action is ignored. ``info["utterance"]`` is
 the text of an utterance the caregiver starts at that step (chosen, as in `simulate`, from
-what is in the infant's view and hands), else None.
+what is in the infant's view and hands), else None; ``info["named"]`` the category being named
+while a naming utterance lasts, else None.
+
+Reward: ``reward="none"`` (default) gives 0; ``reward="named_in_view"`` gives 1 at each step
+while the caregiver names a toy that is in the infant's view (at least 0.2% of the pixels),
+else 0: it pays an agent for looking at what is being named, the skill joint attention needs.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ ENV_IDS: dict[str, dict[str, Any]] = {
     "devlearn/Infant-v0": {},
     "devlearn/InfantPassive-v0": {"passive": True},
 }
+REWARDS = ("none", "named_in_view")
+IN_VIEW_FRAC = 0.002  # a toy counts as in view above this share of the pixels, as in simulate
 
 
 class InfantEnv(gym.Env if gym else object):
@@ -47,9 +54,15 @@ class InfantEnv(gym.Env if gym else object):
         n_objects: int = 6,
         audio: bool = True,
         render_mode: str | None = None,
+        reward: str = "none",
     ):
         if not 0.0 <= age_months <= 48.0:
             raise ValueError(f"age_months {age_months} outside 0-48")
+        if reward not in REWARDS:
+            raise ValueError(f"reward must be one of {REWARDS}, got {reward!r}")
+        if reward == "named_in_view" and not audio:
+            raise ValueError("reward='named_in_view' needs audio=True: naming is speech")
+        self.reward = reward
         self.age_months, self.size, self.fps, self.fovy = float(age_months), size, fps, fovy
         self.passive, self.max_steps, self.n_objects = passive, max_steps, n_objects
         self.audio, self.render_mode = audio, render_mode
@@ -91,6 +104,7 @@ class InfantEnv(gym.Env if gym else object):
         self._voice_setup(episode_seed)
         self._rgb, gt = self.sim.step(passive=True)
         info = {"posture": self.sim.infant.posture, "utterance": self._speak(gt, 0.0)}
+        info["named"] = self._named[0] if self._named else None
         return self._observation(), info
 
     def step(self, action):
@@ -108,12 +122,18 @@ class InfantEnv(gym.Env if gym else object):
         self._rgb, gt = self.sim.step(passive=self.passive)
         self.steps += 1
         truncated = self.steps >= self.max_steps
+        t = self.steps / self.fps
         info = {
             "posture": infant.posture,
             "caregiver_activity": self.sim.caregiver.activity,
-            "utterance": self._speak(gt, self.steps / self.fps),
+            "utterance": self._speak(gt, t),
         }
-        return self._observation(), 0.0, False, truncated, info
+        named = self._named[0] if self._named and t < self._named[1] else None
+        info["named"] = named
+        reward = 0.0
+        if self.reward == "named_in_view" and named is not None:
+            reward = float(named in {self._categories[i] for i in gt.visible(IN_VIEW_FRAC)})
+        return self._observation(), reward, False, truncated, info
 
     def render(self):
         return None if self._rgb is None else self._rgb.copy()
@@ -140,6 +160,7 @@ class InfantEnv(gym.Env if gym else object):
     def _voice_setup(self, seed: int) -> None:
         """The episode's caregiver language, voice and audio scene (room tone, noises)."""
         self._scene = None
+        self._named: tuple[str, float] | None = None  # category being named, until when
         if not self.audio:
             return
         from devlearn.environments.audio_scene import AudioScene
@@ -166,7 +187,7 @@ class InfantEnv(gym.Env if gym else object):
         self._due.pop(0)
         profile = self.sim.infant.profile
         in_view = []
-        for index in gt.visible(0.002):
+        for index in gt.visible(IN_VIEW_FRAC):
             if self._categories[index] not in in_view:
                 in_view.append(self._categories[index])
         held = self.sim.held()
@@ -182,7 +203,10 @@ class InfantEnv(gym.Env if gym else object):
             profile.id_pitch_variability, profile.id_rate_factor,
         )  # fmt: skip
         self._scene.place(clip, t)
-        self._busy_until = t + len(clip.samples) / clip.sample_rate + 0.4
+        end = t + len(clip.samples) / clip.sample_rate
+        self._busy_until = end + 0.4
+        if utterance.named_category is not None:
+            self._named = (utterance.named_category, end)
         return utterance.text
 
     def _audio_chunk(self) -> np.ndarray:

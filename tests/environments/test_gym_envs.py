@@ -89,3 +89,37 @@ def test_audio_since_last_step_carries_the_caregiver_voice():
     ]
     env.close()
     assert max(energy) > 0.01 and len(energy) == 100
+
+
+def test_naming_reward_pays_for_looking_at_the_named_toy():
+    env = gymnasium.make("devlearn/Infant-v0", size=32, max_steps=20, reward="named_in_view")
+    try:
+        env.reset(seed=4)
+        u = env.unwrapped
+        sim, infant = u.sim, u.sim.infant
+        # a sitting child looking down at the floor ahead, toys set down there, her behind it
+        infant.posture, infant.azimuth, infant.elevation = "sitting", infant.body_yaw, -0.5
+        ahead = np.array([np.cos(infant.body_yaw), np.sin(infant.body_yaw)])
+        sim.caregiver.pos = infant.pos - 1.5 * ahead
+        sim.caregiver.activity, sim.caregiver.time_left = "attend", 60.0
+        sim._set_down_distractors(list(range(u.n_objects)))
+        for _ in range(3):  # the toys settle
+            env.step(np.zeros(3, np.float32))
+        _, truth = sim.renderer.render(sim.data)
+        seen = max(truth.objects, key=lambda o: o.pixel_frac)
+        assert seen.pixel_frac > 0.002
+        u._named = (u._categories[seen.index], float("inf"))  # she is naming that toy
+        _, reward, _, _, info = env.step(np.zeros(3, np.float32))
+        assert reward == 1.0 and info["named"] == u._categories[seen.index]
+        for _ in range(3):  # look up, away from the floor
+            _, reward, _, _, _ = env.step(np.array([0.0, 1.0, 0.0], np.float32))
+        assert reward == 0.0
+        u._named = None  # nothing is being named: nothing to earn
+        _, reward, _, _, info = env.step(np.array([0.0, -1.0, 0.0], np.float32))
+        assert reward == 0.0 and info["named"] is None
+    finally:
+        env.close()
+    with pytest.raises(ValueError, match="reward"):
+        gymnasium.make("devlearn/Infant-v0", reward="curiosity")
+    with pytest.raises(ValueError, match="audio"):
+        gymnasium.make("devlearn/Infant-v0", reward="named_in_view", audio=False)
