@@ -6,9 +6,10 @@ height, azimuth, elevation); ``posture`` (index into POSTURES); ``age_months``.
 Action (Box, 3): head azimuth and elevation change (radians per step, scaled from [-1, 1]),
 and forward locomotion (used only while crawling or walking). With ``passive=True`` the
 built-in attention model moves the head and the action is ignored. ``info["utterance"]`` is
-the text of an utterance the caregiver starts at that step (chosen, as in `simulate`, from
-what is in the infant's view and hands), else None; ``info["named"]`` the category being named
-while a naming utterance lasts, else None.
+the text of an utterance the caregiver starts at that step, else None: chosen as `simulate`
+chooses its scheduled utterances, from what is in the infant's view and hands (unlike
+`simulate`, a toy she holds up does not draw an utterance forward). ``info["named"]`` is the
+category being named while a naming utterance lasts, else None.
 
 Reward: ``reward="none"`` (default) gives 0; ``reward="named_in_view"`` gives 1 at each step
 while the caregiver names a toy that is in the infant's view (at least 0.2% of the pixels),

@@ -2,7 +2,7 @@
 
 The simulator says what the child can see; `CaregiverLanguage` decides, for each utterance,
 whether to name an object and which one, with the configured probabilities, and keeps a
-record of every decision. Three knobs shape word-object co-occurrence:
+record of every decision. Four knobs shape word-object co-occurrence:
 
 - ``naming_rate``: the share of utterances that name a catalog object (the rest is chatter);
 - ``p_named_in_view``: of naming utterances, the share whose object is in the child's view;
