@@ -41,6 +41,7 @@ class Caregiver:
         self.goal: np.ndarray | None = None
         self.phase = 0.0
         self.phase_arrived = 0.0
+        self.walking_to_show = 0.0  # seconds spent bringing a toy over to show it
         self.hand_pos = {"l": np.zeros(3), "r": np.zeros(3)}
         self.released: int | None = None  # object let go of this frame (falls by physics)
         self.given: int | None = None  # object handed to the infant this frame
@@ -80,7 +81,7 @@ class Caregiver:
         if self.carrying is not None:
             # time_left counts presenting only; the walk there has its own limit
             self.activity, self.time_left = "show", self.rng.uniform(3, 8)
-            self.phase_arrived = 0.0
+            self.walking_to_show = 0.0
         elif choice < 0.55 and free_objects:
             self.activity = "fetch"
             self.target_obj = int(self.rng.choice(free_objects))
@@ -160,8 +161,8 @@ class Caregiver:
         else:
             self.presenting = False
             self.time_left += dt  # walking there does not use up the showing time
-            self.phase_arrived += dt
-        if self.time_left <= 0 or self.phase_arrived > WALK_GIVE_UP_S:
+            self.walking_to_show += dt
+        if self.time_left <= 0 or self.walking_to_show > WALK_GIVE_UP_S:
             self._finish_showing(infant)
 
     def _toward(self, xy: np.ndarray) -> np.ndarray:

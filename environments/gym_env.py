@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from devlearn.environments.plan import IN_VIEW_MIN_FRAC
+
 try:
     import gymnasium as gym
     from gymnasium import spaces
@@ -36,7 +38,6 @@ ENV_IDS: dict[str, dict[str, Any]] = {
     "devlearn/InfantPassive-v0": {"passive": True},
 }
 REWARDS = ("none", "named_in_view")
-IN_VIEW_FRAC = 0.002  # a toy counts as in view above this share of the pixels, as in simulate
 
 
 class InfantEnv(gym.Env if gym else object):
@@ -133,7 +134,7 @@ class InfantEnv(gym.Env if gym else object):
         info["named"] = named
         reward = 0.0
         if self.reward == "named_in_view" and named is not None:
-            reward = float(named in {self._categories[i] for i in gt.visible(IN_VIEW_FRAC)})
+            reward = float(named in {self._categories[i] for i in gt.visible(IN_VIEW_MIN_FRAC)})
         return self._observation(), reward, False, truncated, info
 
     def render(self):
@@ -188,7 +189,7 @@ class InfantEnv(gym.Env if gym else object):
         self._due.pop(0)
         profile = self.sim.infant.profile
         in_view = []
-        for index in gt.visible(IN_VIEW_FRAC):
+        for index in gt.visible(IN_VIEW_MIN_FRAC):
             if self._categories[index] not in in_view:
                 in_view.append(self._categories[index])
         held = self.sim.held()

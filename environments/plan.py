@@ -16,6 +16,7 @@ from devlearn import months_to_days
 from devlearn.environments.catalog import CATEGORIES, SPLITS
 
 MAX_AGE_MONTHS = 48.0
+IN_VIEW_MIN_FRAC = 0.002  # a toy counts as in view above this fraction of the pixels
 
 
 @dataclass
@@ -34,7 +35,7 @@ class SimulateOptions:
     objects_per_session: int = 8
     exemplars_per_category: int = 3
     exemplar_split: str = "train"
-    in_view_min_frac: float = 0.002  # a toy counts as in view above this fraction of pixels
+    in_view_min_frac: float = IN_VIEW_MIN_FRAC
     ground_truth_scale: int = 2  # segmentation at 1/2 the frame size: ~40% cheaper pass
     naming_rate: float = 0.4
     p_named_in_view: float = 0.8
