@@ -28,16 +28,22 @@ def _fmt(values) -> str:
     return " ".join(f"{float(v):.4g}" for v in values)
 
 
-def xml(rng: np.random.Generator) -> tuple[str, str]:
-    """(assets, bodies) MJCF for a caregiver with seeded skin, hair and clothes."""
+def xml(
+    rng: np.random.Generator, clothes_rng: np.random.Generator | None = None
+) -> tuple[str, str]:
+    """(assets, bodies) MJCF for a caregiver with seeded skin, hair and clothes (clothes from
+    ``clothes_rng`` when given: she wears other clothes on other days)."""
     skin = colorsys.hsv_to_rgb(
         rng.uniform(0.04, 0.09), rng.uniform(0.25, 0.6), rng.uniform(0.35, 0.95)
     )
     hair = colorsys.hsv_to_rgb(
         rng.uniform(0.02, 0.12), rng.uniform(0.2, 0.8), rng.uniform(0.08, 0.7)
     )
-    shirt = colorsys.hsv_to_rgb(rng.uniform(0, 1), rng.uniform(0.2, 0.8), rng.uniform(0.3, 0.9))
-    trousers = colorsys.hsv_to_rgb(rng.uniform(0, 1), rng.uniform(0.1, 0.6), rng.uniform(0.15, 0.6))
+    wear = rng if clothes_rng is None else clothes_rng
+    shirt = colorsys.hsv_to_rgb(wear.uniform(0, 1), wear.uniform(0.2, 0.8), wear.uniform(0.3, 0.9))
+    trousers = colorsys.hsv_to_rgb(
+        wear.uniform(0, 1), wear.uniform(0.1, 0.6), wear.uniform(0.15, 0.6)
+    )
     hair_len = rng.uniform(0.02, 0.12)
     assets = (
         f'<material name="cg_skin" rgba="{_fmt(skin)} 1"/>'

@@ -55,6 +55,33 @@ class Exemplar:
         extent = [np.linalg.norm(p.pos) + max(p.size) for p in self.parts]
         return float(max(extent))
 
+    @property
+    def centre(self) -> np.ndarray:
+        """Centre of the object's bounding box in its own frame, metres (the origin is at
+        the bottom): where an eye lands on it and where a hand holding it up aims."""
+        pos = np.array([p.pos for p in self.parts], float)
+        reach = np.array([_part_reach(p) for p in self.parts])[:, None]
+        return 0.5 * ((pos - reach).min(axis=0) + (pos + reach).max(axis=0))
+
+    @property
+    def half_extent(self) -> float:
+        """Radius of a sphere about `centre` holding the whole object, metres."""
+        pos = np.array([p.pos for p in self.parts], float)
+        reach = np.array([_part_reach(p) for p in self.parts])
+        return float(np.max(np.linalg.norm(pos - self.centre, axis=1) + reach))
+
+
+def _part_reach(part: Part) -> float:
+    """Distance from a part's centre to its farthest point, whatever its orientation."""
+    s = part.size
+    if part.kind == "capsule":
+        return float(s[0] + s[1])
+    if part.kind == "cylinder":
+        return float(np.hypot(s[0], s[1]))
+    if part.kind == "box":
+        return float(np.linalg.norm(s))
+    return float(max(s))  # sphere, ellipsoid
+
 
 def in_test_band(hue: float) -> bool:
     """True if a hue (0..1) lies in a band reserved for held-out exemplars."""

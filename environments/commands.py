@@ -35,6 +35,7 @@ def simulate(
     audio: bool = True,
     vision_transform: bool = False,
     ground_truth_scale: int = 2,
+    exemplar_split: str = "train",
 ) -> None:
     """Simulate an infant's days in a home and write them as a dataset.
 
@@ -75,6 +76,8 @@ def simulate(
         ground_truth_scale: Render the segmentation that gives the ground truth at 1/scale of
             the frame size (1, 2 or 4); 2 saves about 40% of that pass, and boxes are then
             rounded outward to whole frame pixels.
+        exemplar_split: Toy box: train, or test for toys whose colours and textures training
+            toys never have (a home to test a trained learner in).
     """
     if out is None:
         raise UserError("give the dataset folder to create with --out DIR")
@@ -111,6 +114,7 @@ def simulate(
             audio=audio,
             vision_transform=vision_transform,
             ground_truth_scale=ground_truth_scale,
+            exemplar_split=exemplar_split,
         )
         opts.language_config()  # fails here, before anything is written
         shard_spec = parse_shard(shard)

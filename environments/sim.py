@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from devlearn.environments.caregiver import Caregiver
+from devlearn.environments.caregiver import PRESENT_TILT_RAD, Caregiver
 from devlearn.environments.catalog import Exemplar
 from devlearn.environments.infant import Infant, Target
 from devlearn.environments.infant_body import InfantRig
@@ -70,7 +70,12 @@ class Simulation:
         self.nstep = max(1, int(round(1.0 / (config.fps * TIMESTEP))))
         self.dt = self.nstep * TIMESTEP
         self.infant = Infant(profile, self.rng, self.world.half_x, self.world.half_y)
-        self.caregiver = Caregiver(self.model, self.rng, self.world.half_x, self.world.half_y)
+        # each toy's centre in its own frame: where eyes land on it and hands aim
+        self._centres = np.array([e.centre for e in exemplars], float).reshape(-1, 3)
+        extents = np.array([e.half_extent for e in exemplars], float)
+        self.caregiver = Caregiver(
+            self.model, self.rng, self.world.half_x, self.world.half_y, extents
+        )
         self.infant_rig = InfantRig(self.model)
         self.renderer = FrameRenderer(self.world, config.size, config.ground_truth_scale)
         self.time = 0.0
@@ -91,6 +96,13 @@ class Simulation:
     def object_positions(self) -> np.ndarray:
         """(n, 3) toy positions (a copy)."""
         return self.data.qpos[self._xyz_index]
+
+    def object_centres(self) -> np.ndarray:
+        """(n, 3) world positions of the toys' centres (origins are at their bottoms)."""
+        out = self.data.qpos[self._xyz_index].copy()
+        for i, a in enumerate(self._qpos_adr):
+            out[i] += _quat_matrix(self.data.qpos[a + 3 : a + 7]) @ self._centres[i]
+        return out
 
     def object_speeds(self) -> np.ndarray:
         """(n,) toy speeds, m/s."""
@@ -113,7 +125,7 @@ class Simulation:
     def share_attention(self, index: int, seconds: float) -> None:
         """The infant looks at toy ``index`` for ``seconds`` (while the caregiver names it)."""
         kind = "held" if index in (self.infant.held, self.caregiver.carrying) else "scene"
-        pos = self.locate(f"obj{index}")
+        pos = self.object_centres()[index]
         self.infant.share_attention(Target(f"obj{index}", kind, pos), seconds)
 
     def attention_targets(self) -> list[Target]:
@@ -122,7 +134,7 @@ class Simulation:
         targets = [Target("face", "faces", head)]
         for side, pos in self.caregiver.hand_pos.items():
             targets.append(Target(f"hand_{side}", "hands", np.asarray(pos).copy()))
-        positions, speeds = self.object_positions(), self.object_speeds()
+        positions, speeds = self.object_centres(), self.object_speeds()
         held = {self.infant.held, self.caregiver.carrying}
         for i, pos in enumerate(positions):
             kind = "held" if i in held else "moving" if speeds[i] > MOVING_SPEED else "scene"
@@ -136,8 +148,12 @@ class Simulation:
         if key.startswith("hand_"):
             return np.asarray(self.caregiver.hand_pos[key[-1]], float).copy()
         if key.startswith("obj"):
-            a = self._qpos_adr[int(key[3:])]
-            return self.data.qpos[a : a + 3].copy()
+            i = int(key[3:])
+            a = self._qpos_adr[i]
+            return (
+                self.data.qpos[a : a + 3]
+                + _quat_matrix(self.data.qpos[a + 3 : a + 7]) @ (self._centres[i])
+            )
         return None
 
     def project(self, point: np.ndarray) -> tuple[float, float] | None:
@@ -204,10 +220,16 @@ class Simulation:
 
     def _pose_carried(self) -> None:
         """Carried toys follow the hand kinematically and float (gravity compensated)."""
-        carried = {}
+        carried, turned = {}, {}
         if self.caregiver.carrying is not None:
             cg = self.caregiver
             carried[cg.carrying] = cg.hand_pos["r"] + cg.toy_offset
+            if cg.toy_turn is not None:  # presented: centred where she aims, turned
+                quat = _shown_quat(*cg.toy_turn)
+                carried[cg.carrying] = (
+                    carried[cg.carrying] - _quat_matrix(quat) @ (self._centres[cg.carrying])
+                )
+                turned[cg.carrying] = quat
         if self.infant.held is not None:
             carried[self.infant.held] = self.infant.held_object_pos()
         if set(carried) != self._floating:  # gravity compensation only where it changes
@@ -217,6 +239,8 @@ class Simulation:
         for i, pos in carried.items():
             a, v = self._qpos_adr[i], self._qvel_adr[i]
             self.data.qpos[a : a + 3] = pos
+            if i in turned:
+                self.data.qpos[a + 3 : a + 7] = turned[i]
             self.data.qvel[v : v + 6] = 0.0
 
     def _pick_up_nearby(self, free: list[int]) -> None:
@@ -260,3 +284,41 @@ class Simulation:
 
     def close(self) -> None:
         self.renderer.close()
+
+
+def _quat_matrix(q: np.ndarray) -> np.ndarray:
+    """Rotation matrix of a unit quaternion (w, x, y, z), MuJoCo's order."""
+    w, x, y, z = q
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+            [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+            [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+        ]
+    )
+
+
+def _shown_quat(yaw: float, to_eyes: np.ndarray) -> np.ndarray:
+    """Orientation of a shown toy: turned by ``yaw`` about the vertical, then its top tipped
+    by PRESENT_TILT_RAD toward the eyes (``to_eyes``: unit vector from the toy to them)."""
+    turn = np.array([np.cos(yaw / 2), 0.0, 0.0, np.sin(yaw / 2)])
+    axis = np.cross([0.0, 0.0, 1.0], [to_eyes[0], to_eyes[1], 0.0])
+    norm = float(np.linalg.norm(axis))
+    if norm < 1e-6:  # eyes straight above (a lying infant): no tip
+        return turn
+    half = PRESENT_TILT_RAD / 2
+    tip = np.array([np.cos(half), *(np.sin(half) * axis / norm)])
+    return _quat_mul(tip, turn)
+
+
+def _quat_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    w1, x1, y1, z1 = a
+    w2, x2, y2, z2 = b
+    return np.array(
+        [
+            w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
+            w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
+            w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
+            w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2,
+        ]
+    )

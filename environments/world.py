@@ -177,8 +177,9 @@ def build_world(
 ) -> World:
     """Compile a home laid out by ``seed`` holding ``exemplars`` as free bodies.
 
-    ``placement_seed`` (default: ``seed``) places the toys, so one household's home can hold
-    different toys in different places from session to session.
+    ``placement_seed`` (default: ``seed``) places the toys and sets the light and the
+    caregiver's clothes, so one household's home can hold different toys in different places,
+    in another light, from session to session.
     """
     import mujoco
 
@@ -187,8 +188,12 @@ def build_world(
     room_assets, room = _room_xml(rng, half_x, half_y, height)
     furniture, surfaces = _furniture_xml(rng, half_x, half_y)
     windows = _windows_xml(rng, half_x, half_y, list(rng.choice(4, rng.integers(1, 3), False)))
-    lights, headlight = _lights_xml(rng, height)
-    place_rng = np.random.default_rng([seed if placement_seed is None else placement_seed, 77])
+    session_seed = seed if placement_seed is None else placement_seed
+    # what changes from one recording to the next: the light (time of day, weather) and
+    # the caregiver's clothes; the room and the caregiver herself stay
+    day_rng = np.random.default_rng([session_seed, 78])
+    lights, headlight = _lights_xml(day_rng, height)
+    place_rng = np.random.default_rng([session_seed, 77])
     positions = place_objects(place_rng, exemplars, surfaces, half_x, half_y)
     assets, bodies = [room_assets], []
     for i, (ex, pos) in enumerate(zip(exemplars, positions, strict=True)):
@@ -198,7 +203,7 @@ def build_world(
             f'euler="0 0 {place_rng.uniform(0, 360):.3g}">'
             f"<freejoint/>{exemplar_geoms_xml(ex, f'o{i}', DENSITY)}</body>"
         )
-    cg_assets, cg_bodies = caregiver_body.xml(rng)
+    cg_assets, cg_bodies = caregiver_body.xml(rng, day_rng)
     height_px, width_px = size
     xml = f"""<mujoco model="home">
   <compiler angle="degree"/>

@@ -101,3 +101,29 @@ def test_render_exemplar_shows_the_object_in_its_colour():
     centre = differs[16:48, 16:48].mean()
     assert centre > differs.mean()  # framed in the middle
     assert np.array_equal(image, render_exemplar("block", 2, split="test", size=64))
+
+
+def test_centre_and_half_extent_bound_every_part():
+    from devlearn.environments.catalog import Appearance, Exemplar
+    from devlearn.environments.shapes import Part
+
+    look = Appearance((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), "plain", 0.0, 0.3)
+    # a sphere of radius 0.05 resting on the floor, and a box 0.2 m to its side
+    parts = (
+        Part("sphere", (0.05,), (0.0, 0.0, 0.05)),
+        Part("box", (0.02, 0.02, 0.02), (0.2, 0, 0.02)),
+    )
+    ex = Exemplar("ball", "x", "train", parts, look)
+    box_reach = np.sqrt(3) * 0.02
+    # reaches are orientation-free: the box's reach goes below the floor too
+    assert np.allclose(
+        ex.centre, [(-0.05 + 0.2 + box_reach) / 2, 0.0, (0.02 - box_reach + 0.1) / 2]
+    )
+    to_box = np.linalg.norm(np.array([0.2, 0, 0.02]) - ex.centre) + box_reach
+    to_sphere = np.linalg.norm(np.array([0, 0, 0.05]) - ex.centre) + 0.05
+    assert np.isclose(ex.half_extent, max(to_box, to_sphere))
+    assert ex.half_extent >= (0.2 + box_reach + 0.05) / 2  # at least half the length
+    for category in CATEGORIES:  # every part's centre lies within the bounding sphere
+        e = sample_exemplar(category, 0)
+        for p in e.parts:
+            assert np.linalg.norm(np.array(p.pos) - e.centre) < e.half_extent

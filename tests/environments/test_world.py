@@ -161,20 +161,54 @@ def test_the_simulation_says_which_toy_the_child_looks_at():
 
 def test_a_toy_the_caregiver_shows_is_held_close_before_the_eyes_hand_behind():
     from devlearn.development import profile_at
+    from devlearn.environments.caregiver import show_distance
     from devlearn.environments.sim import SimConfig, Simulation
 
     sim = Simulation(0, EXEMPLARS, profile_at(12.0), SimConfig(size=(32, 32)))
     try:
         cg = sim.caregiver
-        cg.carrying, cg.activity, cg.time_left = 0, "show", 30.0
+        cg.carrying, cg.activity, cg.time_left = 2, "show", 30.0
         for _ in range(100):  # 20 s: time to walk over and kneel
             sim.step()
             if cg.presenting:
                 break
-        assert cg.presenting and cg.carrying == 0
+        assert cg.presenting and cg.carrying == 2
         eye = sim.infant.eye
-        toy_gap = np.linalg.norm(sim.object_positions()[0] - eye)
-        assert toy_gap < 0.3  # Yu & Smith 2012: named toys are close and large in view
-        assert np.linalg.norm(cg.hand_pos["r"] - eye) > toy_gap + 0.03  # not hidden by the hand
+        duck = EXEMPLARS[2]
+        centre = sim.object_centres()[2]
+        toy_gap = np.linalg.norm(centre - eye)
+        # Yu & Smith 2012: named toys are close and large in view; she holds the toy at the
+        # distance its size calls for (the wobble moves it by a few cm)
+        assert abs(toy_gap - show_distance(duck.half_extent)) < 0.06
+        assert toy_gap < 0.4
+        # her hand is behind the toy's far side: the toy hides it
+        assert np.linalg.norm(cg.hand_pos["r"] - eye) > toy_gap + duck.half_extent
+        # she turns it while she shows it, so the infant sees it from several sides
+        a = sim.data.qpos[sim._qpos_adr[2] + 3 : sim._qpos_adr[2] + 7].copy()
+        for _ in range(5):
+            sim.step()
+        b = sim.data.qpos[sim._qpos_adr[2] + 3 : sim._qpos_adr[2] + 7]
+        assert cg.presenting
+        assert abs(float(np.dot(a, b))) < 0.99  # quaternions: turned by more than ~16 degrees
+    finally:
+        sim.close()
+
+
+def test_the_infant_looks_at_the_centre_of_a_toy_not_its_base():
+    from devlearn.development import profile_at
+    from devlearn.environments.sim import SimConfig, Simulation
+
+    sim = Simulation(0, EXEMPLARS, profile_at(12.0), SimConfig(size=(64, 64)))
+    try:
+        sim.share_attention(2, 5.0)  # the duck, 0.07 m tall at its centre
+        for _ in range(10):
+            sim.step()
+        target = sim.infant.target.pos
+        centre, base = sim.object_centres()[2], sim.object_positions()[2]
+        assert np.allclose(target, centre, atol=0.02)
+        assert np.linalg.norm(centre - base) > 0.02
+        gaze = np.array(sim.gaze_pixel())
+        assert np.all(np.isfinite(gaze))
+        assert np.linalg.norm(gaze - np.array(sim.project(centre))) < 1.0
     finally:
         sim.close()
