@@ -79,6 +79,50 @@ def object_views(
     return views, table["category"].to_list()
 
 
+def held_views(
+    dataset,  # noqa: ANN001 - devlearn.datasets.Dataset
+    min_side: float = 12.0,
+    size: int = 64,
+) -> pl.DataFrame:
+    """Views of toys held up before a simulated child while it looks at them.
+
+    Frames where the caregiver is showing a toy (frames table ``caregiver_activity`` "show")
+    and the toy held (``held_object``) has a box of at least ``min_side`` px containing the
+    gaze point: the child's own view of a toy someone holds up, cut as `object_views` cuts
+    (MARGIN times the box). Returns a table with ``session_id``, ``frame_idx``,
+    ``category``, ``exemplar`` and ``pixels`` (uint8 size x size x 3, as a list column).
+    """
+    frames = dataset.frames.filter(
+        (pl.col("caregiver_activity") == "show") & (pl.col("held_object") != "")
+    ).select(
+        "session_id", "frame_idx", "gaze_x", "gaze_y", pl.col("held_object").alias("object_id")
+    )
+    side = pl.max_horizontal(
+        pl.col("bbox_x1") - pl.col("bbox_x0"), pl.col("bbox_y1") - pl.col("bbox_y0")
+    )
+    table = (
+        dataset.objects.filter(pl.col("frame_idx").is_not_null() & pl.col("bbox_x0").is_not_null())
+        .join(frames, on=["session_id", "frame_idx", "object_id"])
+        .with_columns(side.alias("side"))
+        .filter(
+            (pl.col("side") >= min_side)
+            & pl.col("gaze_x").is_between(pl.col("bbox_x0"), pl.col("bbox_x1"))
+            & pl.col("gaze_y").is_between(pl.col("bbox_y0"), pl.col("bbox_y1"))
+        )
+        .sort("session_id", "frame_idx")
+        .collect()
+    )
+    pixels = []
+    for (session_id,), group in table.group_by("session_id", maintain_order=True):
+        cut = dataset.read_frames(session_id, group["frame_idx"].to_numpy())
+        boxes = _squares(group, cut.shape[1], cut.shape[2])
+        for k, (x0, y0, s) in enumerate(boxes):
+            pixels.append(_resize(cut[k][y0 : y0 + s, x0 : x0 + s], size))
+    return table.select("session_id", "frame_idx", "category", "exemplar").with_columns(
+        pl.Series("pixels", pixels, dtype=pl.Object)
+    )
+
+
 def _squares(group: pl.DataFrame, height: int, width: int) -> np.ndarray:
     """(x0, y0, side) of a square MARGIN times each box's side around its centre, in frame."""
     cx = (group["bbox_x0"].to_numpy() + group["bbox_x1"].to_numpy()) / 2

@@ -4,7 +4,10 @@
 2. train the default learner for at most ``--minutes`` of CPU time, in age order, and the
    shuffled-utterances control for the same time;
 3. render exemplars the learner never saw (held-out colours and textures, ``split="test"``)
-   and, for the train/held-out gap, new views of training exemplars (``split="train"``);
+   on a grey ground and, for the train/held-out gap, new views of training exemplars
+   (``split="train"``); and (``--home-hours``) views of held-out exemplars in the child's own
+   world: homes it never saw, whose toys are all held-out exemplars, from a simulated
+   child's eyes while the caregiver holds each toy up;
 4. score word -> image forced choice: 4-way and all-categories-at-once from written words,
    4-way from spoken words (synthesised by the simulator's caregiver voice, or cut from the
    simulated audio by word timings).
@@ -67,6 +70,46 @@ def write_exemplars(out: Path, categories: list[str], split: str, size: int, per
                     frames.append(render_exemplar(c, e, split, size, view_seed=v))
             with w.session(f"{split}-{c}", "exemplars", 365, split="test") as s:
                 s.add_frames(np.stack(frames))
+                s.add_objects(rows)
+    return out
+
+
+def write_home_exemplars(out: Path, hours_per_age: float, size: int, per_category: int,
+                         seed: int = 1000) -> Path:  # fmt: skip
+    """A labelled-frames dataset of held-out exemplars in the child's own world: views from a
+    simulated child's eyes, in homes the learner never saw (another seed), whose toy boxes hold
+    only held-out exemplars (``exemplar_split="test"``), while the caregiver holds each toy up
+    and the child looks at it (`analysis.ceiling.held_views`); up to ``per_category`` views of
+    each category, spread over its exemplars and sessions."""
+    from devlearn.analysis.ceiling import held_views
+    from devlearn.datasets import DatasetWriter, open_dataset
+
+    if out.exists():
+        return out
+    sim = out.with_name(out.name + "-sim")
+    if not sim.exists():
+        from devlearn.environments.commands import simulate
+
+        simulate(out=str(sim), ages="9:24:3", hours_per_age=hours_per_age, children=2,
+                 seed=seed, audio=False, exemplar_split="test", workers=2)  # fmt: skip
+    views = held_views(open_dataset(sim), size=size)
+    rng = np.random.default_rng(seed)
+    with DatasetWriter(
+        out,
+        fps=1.0,
+        frame_size=(size, size),
+        source="simulated",
+        provenance={"command": "bench_learning_target", "split": "test", "world": str(sim)},
+    ) as w:
+        for (category,), group in views.sort("category").group_by("category", maintain_order=True):
+            pick = np.sort(rng.choice(group.height, min(per_category, group.height), False))
+            group = group[pick.tolist()]
+            rows = [
+                dict(frame_idx=i, object_id=e, category=category, exemplar=e, pixel_frac=1.0)
+                for i, e in enumerate(group["exemplar"].to_list())
+            ]
+            with w.session(f"home-{category}", "exemplars", 365, split="test") as s:
+                s.add_frames(np.stack(group["pixels"].to_list()))
                 s.add_objects(rows)
     return out
 
@@ -145,6 +188,13 @@ def report(results: dict[str, dict], curriculum: str) -> list[str]:
         lines.append(
             f"speech 4-way, a voice never heard: held-out {held:.3f}; training exemplars {seen:.3f}"
         )
+    home = "held-out, in a home"
+    if f"{home} text 4-way" in age:
+        lines.append(
+            f"held-out exemplars seen in new homes: text 4-way {age[f'{home} text 4-way']:.3f}, "
+            f"all-way {age[f'{home} text all-way']:.3f}, speech 4-way "
+            f"{age.get(f'{home} speech 4-way', float('nan')):.3f}"
+        )
     if "shuffled-utterances" in results:
         control = results["shuffled-utterances"]["held-out text 4-way"]
         verdict = "meets" if control <= CONTROL_TARGET else "MISSES"
@@ -206,6 +256,10 @@ def main() -> None:
     parser.add_argument("--sim-size", type=int, default=None, help="frame size (default --size)")
     parser.add_argument("--ceiling", action="store_true", help="also the supervised ceiling")
     parser.add_argument("--ceiling-minutes", type=float, default=None, help="default --minutes")
+    parser.add_argument(
+        "--home-hours", type=float, default=0.25,
+        help="hours per age and child of the held-out homes (0: leave that set out)",
+    )  # fmt: skip
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     from devlearn.datasets import open_dataset
@@ -239,6 +293,10 @@ def main() -> None:
         pool.starmap(
             write_exemplars, [(p, categories, split, args.size, 10, 4) for p, split in jobs]
         )
+        if args.home_hours > 0:
+            sets["held-out, in a home"] = args.out / "home-heldout"
+            pool.apply(write_home_exemplars, (sets["held-out, in a home"], args.home_hours,
+                                              args.size, 40))  # fmt: skip
     # passes so that the planned schedule ends near the time budget (--samples-per-second, as
     # measured for the configuration on 2 cores; the budget stops the run in any case)
     rate = args.samples_per_second

@@ -68,28 +68,38 @@ class BatchAugment(nn.Module):
         """uint8 (B, H, W, 3) -> the square of side ``gaze_crop`` x the frame's shorter side
         around each gaze point (x, y pixels; NaN = frame centre), kept inside the frame and
         resized to (B, 3, S, S). With a generator the centre moves by up to GAZE_JITTER of
-        the crop side, so the learner does not only ever see the toy dead centre.
+        the crop side, so the learner does not only ever see the toy dead centre, and with
+        ``gaze_crop_max`` each side is drawn between the two (log-uniform; without a
+        generator: their geometric mean).
 
         Cropping the full-resolution frame (not the resized image) keeps the detail there is.
         """
         x = frames.permute(0, 3, 1, 2).float().div_(255.0)
         b, _, h, w = x.shape
-        side = self.config.gaze_crop * min(h, w)
+        side = self._gaze_sides(b, g, x.device) * min(h, w)  # (B, 1)
         centre = gaze.to(x.device, torch.float32).clone()
         centre[:, 0] = centre[:, 0].nan_to_num(w / 2)
         centre[:, 1] = centre[:, 1].nan_to_num(h / 2)
         if g is not None:
             centre += (torch.rand(b, 2, generator=g, device=x.device) * 2 - 1) * GAZE_JITTER * side
         size = torch.tensor([w, h], dtype=torch.float32, device=x.device)
-        centre = torch.maximum(
-            torch.minimum(centre, size - side / 2), torch.full_like(size, side / 2)
-        )
+        centre = torch.maximum(torch.minimum(centre, size - side / 2), (side / 2).expand_as(centre))
         theta = torch.zeros(b, 2, 3, device=x.device)
-        theta[:, 0, 0], theta[:, 1, 1] = side / w, side / h
+        theta[:, 0, 0], theta[:, 1, 1] = side[:, 0] / w, side[:, 0] / h
         theta[:, :, 2] = centre / size * 2 - 1  # pixel centre -> [-1, 1] (align_corners=False)
         grid = F.affine_grid(theta, [b, 3, self.size, self.size], align_corners=False)
         out = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
         return out.contiguous(memory_format=torch.channels_last)
+
+    def _gaze_sides(self, b: int, g: torch.Generator | None, device) -> torch.Tensor:  # noqa: ANN001
+        """(B, 1) crop sides as fractions of the frame's shorter side."""
+        lo, hi = self.config.gaze_crop, max(self.config.gaze_crop_max, self.config.gaze_crop)
+        if hi == lo:
+            return torch.full((b, 1), lo, device=device)
+        if g is None:
+            return torch.full((b, 1), math.sqrt(lo * hi), device=device)
+        u = torch.rand(b, 1, generator=g, device=device)
+        return torch.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
 
     def _rand(self, n: int, g: torch.Generator, device: torch.device) -> torch.Tensor:
         return torch.rand(n, generator=g, device=device)

@@ -59,6 +59,10 @@ class AugmentConfig:
     # Foveal view: crop a square of this fraction of the frame side around the child's gaze
     # point (frames table gaze_x/gaze_y) before the other augmentations; 0 = whole frame.
     gaze_crop: float = 0.0
+    # Above gaze_crop: each training view's side is drawn log-uniformly between gaze_crop and
+    # this (the looked-at object at several scales, so that the learner knows it whatever its
+    # size in view); validation views use their geometric mean. 0 = always gaze_crop.
+    gaze_crop_max: float = 0.0
     # Speech: stretch the mel axis by up to this fraction (vocal tract length perturbation),
     # so that words are recognised in voices not heard in training; 0 = off.
     speech_warp: float = 0.15
@@ -68,6 +72,11 @@ class AugmentConfig:
             raise ConfigError(f"augment.speech_warp must be in [0, 1), got {self.speech_warp}")
         if not 0 <= self.gaze_crop <= 1:
             raise ConfigError(f"augment.gaze_crop must be in [0, 1], got {self.gaze_crop}")
+        if self.gaze_crop_max and not self.gaze_crop <= self.gaze_crop_max <= 1:
+            raise ConfigError(
+                "augment.gaze_crop_max must be 0 (off) or in [gaze_crop, 1], got "
+                f"{self.gaze_crop_max}"
+            )
         lo, hi = self.crop_scale
         if not 0 < lo <= hi <= 1:
             raise ConfigError(f"augment.crop_scale must satisfy 0 < lo <= hi <= 1, got {lo}, {hi}")

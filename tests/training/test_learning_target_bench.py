@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,34 @@ def test_exemplar_sets_hold_each_render_under_its_category_and_are_reused(tmp_pa
     assert (out / "dataset.json").stat().st_mtime_ns == stamp
 
 
+def test_the_home_set_holds_held_out_toys_seen_in_a_new_home_and_is_reused(tmp_path: Path):
+    out = tmp_path / "home"
+    write = f"bench.write_home_exemplars(Path({str(out)!r}), 1 / 60, 32, 3)"
+    _in_a_new_process(write)
+    ds = open_dataset(out)
+    objects = ds.objects.collect()
+    assert objects.height > 0
+    assert all("-test-" in e for e in objects["exemplar"])  # held-out exemplars only
+    per_category = objects.group_by("category").len()
+    assert per_category["len"].max() <= 3
+    assert set(ds.sessions.collect()["session_id"]) == {
+        f"home-{c}" for c in per_category["category"]
+    }
+    world = open_dataset(tmp_path / "home-sim")
+    assert (
+        json.loads((tmp_path / "home-sim" / "dataset.json").read_text())["provenance"]["options"][
+            "seed"
+        ]
+        == 1000
+    )
+    first = objects.sort("session_id", "frame_idx").row(0, named=True)
+    assert ds.read_frames(first["session_id"], [first["frame_idx"]])[0].std() > 3
+    assert world.sessions.collect().height == 12  # 6 ages, 2 children
+    stamp = (out / "dataset.json").stat().st_mtime_ns
+    _in_a_new_process(write)
+    assert (out / "dataset.json").stat().st_mtime_ns == stamp
+
+
 def test_scores_are_the_forced_choice_accuracies_of_the_run(bench, finished_run, toy_dataset):
     import devlearn
     from devlearn.analysis.grounding import forced_choice
@@ -99,3 +128,8 @@ def test_report_sets_each_figure_beside_its_target(bench):
                               for k in ("4-way", "all-way")}}  # fmt: skip
     lines = bench.report({"age": run, "ceiling": ceiling}, "age")
     assert len(lines) == 4 and "5 steps" in lines[-1]
+    home = {"held-out, in a home text 4-way": 0.8, "held-out, in a home text all-way": 0.4,
+            "held-out, in a home speech 4-way": 0.6}  # fmt: skip
+    lines = bench.report({"age": {**run, **home}}, "age")
+    assert len(lines) == 4 and "new homes" in lines[-1]
+    assert "0.800" in lines[-1] and "0.400" in lines[-1] and "0.600" in lines[-1]

@@ -178,3 +178,29 @@ def test_speech_warp_stretches_the_mel_axis():
     assert peak.min() >= 20 / 1.2 - 1 and peak.max() <= 20 / 0.8 + 1
     assert peak.std() > 1.0  # each sample gets its own factor
     assert torch.equal(warp_mel(feats, g, 0.0), feats)
+
+
+def test_gaze_crop_range_sees_the_looked_at_square_at_several_sizes():
+    plain = dict(crop_scale=(1.0, 1.0), flip=False, channel_permute=0.0, greyscale=0.0, hue=0.0,
+                 brightness=0.0, contrast=0.0)  # fmt: skip
+    aug = BatchAugment(AugmentConfig(gaze_crop=0.25, gaze_crop_max=1.0, **plain), image_size=64)
+    frame = _square_frame(64, cx=32, cy=32, half=4).expand(64, -1, -1, -1)  # 8x8 px square
+    gaze = torch.full((64, 2), 32.0)
+    out = aug(frame, torch.Generator().manual_seed(0), gaze=gaze)
+    sizes = (out[:, 0] > 0.5).flatten(1).sum(1).float().sqrt()  # the square's side, px
+    # crop sides 16-64 px -> the 8 px square is scaled to 32-8 px; log-uniform: median ~16 px
+    assert sizes.min() >= 7 and sizes.max() <= 33
+    assert sizes.max() - sizes.min() > 16
+    assert 12 <= sizes.median() <= 20
+    # validation (no generator): one view at the geometric mean side, 32 px -> 16 px square
+    red = aug.gaze_view(frame[:1], gaze[:1])[0, 0] > 0.5
+    assert abs(red.sum().item() - 256) <= 16
+
+
+def test_gaze_crop_max_below_gaze_crop_is_refused():
+    import pytest
+
+    from devlearn.models.learner import ConfigError
+
+    with pytest.raises(ConfigError, match="gaze_crop_max"):
+        AugmentConfig(gaze_crop=0.5, gaze_crop_max=0.3)
