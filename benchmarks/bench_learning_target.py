@@ -293,10 +293,16 @@ def main() -> None:
         pool.starmap(
             write_exemplars, [(p, categories, split, args.size, 10, 4) for p, split in jobs]
         )
-        if args.home_hours > 0:
-            sets["held-out, in a home"] = args.out / "home-heldout"
-            pool.apply(write_home_exemplars, (sets["held-out, in a home"], args.home_hours,
-                                              args.size, 40))  # fmt: skip
+    if args.home_hours > 0:  # a process of its own, whose simulation may start workers
+        sets["held-out, in a home"] = args.out / "home-heldout"
+        home = multiprocessing.get_context("spawn").Process(
+            target=write_home_exemplars,
+            args=(sets["held-out, in a home"], args.home_hours, args.size, 40),
+        )
+        home.start()
+        home.join()
+        if home.exitcode != 0:
+            raise SystemExit(f"writing the held-out homes failed (exit {home.exitcode})")
     # passes so that the planned schedule ends near the time budget (--samples-per-second, as
     # measured for the configuration on 2 cores; the budget stops the run in any case)
     rate = args.samples_per_second
