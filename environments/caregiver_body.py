@@ -175,18 +175,12 @@ class CaregiverRig:
 
 
 def _quat_yaw_pitch(yaw: float, pitch: float) -> np.ndarray:
-    qy = _yaw_quat(yaw)
+    import mujoco
+
     qp = np.array([np.cos(pitch / 2), 0.0, np.sin(pitch / 2), 0.0])
-    w1, x1, y1, z1 = qy
-    w2, x2, y2, z2 = qp
-    return np.array(
-        [
-            w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
-            w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
-            w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
-            w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2,
-        ]
-    )
+    out = np.empty(4)
+    mujoco.mju_mulQuat(out, _yaw_quat(yaw), qp)
+    return out
 
 
 def _two_link(shoulder: np.ndarray, target: np.ndarray, fwd: np.ndarray):
