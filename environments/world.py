@@ -23,6 +23,10 @@ DENSITY = 'density="250"'  # kg/m^3, light toys
 # The room's shell (floor, walls, ceiling, windows) never hides a toy, which is always inside
 # it: left out of the segmentation pass like the decorations (see furniture.DECOR_GROUP).
 SHELL = f'group="{DECOR_GROUP}"'
+# Floors under each body's mass (kg) and inertia (kg m^2): a thin toy at DENSITY weighs ~12 g,
+# and a body held or walked into it then gave the contact solver accelerations it reported as
+# unstable (MuJoCo then resets the whole state). A 40 g spoon is still a light toy.
+MIN_TOY_MASS, MIN_TOY_INERTIA = 0.04, 2e-5
 TIMESTEP = 0.02  # s; with soft contacts light toys rest and roll stably at 20 ms
 
 
@@ -206,7 +210,7 @@ def build_world(
     cg_assets, cg_bodies = caregiver_body.xml(rng, day_rng)
     height_px, width_px = size
     xml = f"""<mujoco model="home">
-  <compiler angle="degree"/>
+  <compiler angle="degree" boundmass="{MIN_TOY_MASS}" boundinertia="{MIN_TOY_INERTIA}"/>
   <option timestep="{TIMESTEP}" iterations="15" ls_iterations="6"><flag sleep="enable"/></option>
   <statistic extent="3" center="0 0 1"/>
   <visual><quality shadowsize="0" offsamples="0" numslices="8" numstacks="4" numquads="1"/>

@@ -212,3 +212,15 @@ def test_the_infant_looks_at_the_centre_of_a_toy_not_its_base():
         assert np.linalg.norm(gaze - np.array(sim.project(centre))) < 1.0
     finally:
         sim.close()
+
+
+def test_light_toys_have_a_floor_under_mass_and_inertia():
+    from devlearn.environments.world import MIN_TOY_INERTIA, MIN_TOY_MASS
+
+    spoon = sample_exemplar("spoon", 0)  # thin: about 12 g at the toys' density
+    world = build_world(0, [spoon, *EXEMPLARS])
+    body = world.object_bodies[0]
+    assert world.model.body_mass[body] >= MIN_TOY_MASS - 1e-9
+    assert (world.model.body_inertia[body] >= MIN_TOY_INERTIA - 1e-12).all()
+    ball = world.object_bodies[2]  # heavier toys keep their own mass
+    assert world.model.body_mass[ball] > MIN_TOY_MASS
