@@ -99,10 +99,14 @@ class Simulation:
 
     def object_centres(self) -> np.ndarray:
         """(n, 3) world positions of the toys' centres (origins are at their bottoms)."""
-        out = self.data.qpos[self._xyz_index].copy()
-        for i, a in enumerate(self._qpos_adr):
-            out[i] += _quat_matrix(self.data.qpos[a + 3 : a + 7]) @ self._centres[i]
-        return out
+        return np.array([self._centre_of(i) for i in range(len(self._qpos_adr))]).reshape(-1, 3)
+
+    def _centre_of(self, i: int) -> np.ndarray:
+        a = self._qpos_adr[i]
+        return (
+            self.data.qpos[a : a + 3]
+            + _quat_matrix(self.data.qpos[a + 3 : a + 7]) @ (self._centres[i])
+        )
 
     def object_speeds(self) -> np.ndarray:
         """(n,) toy speeds, m/s."""
@@ -148,12 +152,7 @@ class Simulation:
         if key.startswith("hand_"):
             return np.asarray(self.caregiver.hand_pos[key[-1]], float).copy()
         if key.startswith("obj"):
-            i = int(key[3:])
-            a = self._qpos_adr[i]
-            return (
-                self.data.qpos[a : a + 3]
-                + _quat_matrix(self.data.qpos[a + 3 : a + 7]) @ (self._centres[i])
-            )
+            return self._centre_of(int(key[3:]))
         return None
 
     def project(self, point: np.ndarray) -> tuple[float, float] | None:
