@@ -65,18 +65,24 @@ def object_views(
     if table.height > max_views:
         pick = np.random.default_rng(seed).choice(table.height, max_views, replace=False)
         table = table[np.sort(pick).tolist()]
+    return _cut(dataset, table, size, has_box), table["category"].to_list()
+
+
+def _cut(dataset, table: pl.DataFrame, size: int, boxes: bool = True) -> np.ndarray:  # noqa: ANN001
+    """uint8 (n, size, size, 3): each row's frame, cut MARGIN times around its box (``boxes``)
+    or whole, in the table's row order."""
     table = table.with_row_index("view")
     views = np.empty((table.height, size, size, 3), np.uint8)
     for (session_id,), group in table.group_by("session_id", maintain_order=True):
         frames = dataset.read_frames(session_id, group["frame_idx"].to_numpy())
-        boxes = _squares(group, frames.shape[1], frames.shape[2]) if has_box else None
+        squares = _squares(group, frames.shape[1], frames.shape[2]) if boxes else None
         for k, view in enumerate(group["view"].to_list()):
             frame = frames[k]
-            if boxes is not None:
-                x0, y0, s = boxes[k]
+            if squares is not None:
+                x0, y0, s = squares[k]
                 frame = frame[y0 : y0 + s, x0 : x0 + s]
             views[view] = _resize(frame, size)
-    return views, table["category"].to_list()
+    return views
 
 
 def held_views(
@@ -112,12 +118,7 @@ def held_views(
         .sort("session_id", "frame_idx")
         .collect()
     )
-    pixels = []
-    for (session_id,), group in table.group_by("session_id", maintain_order=True):
-        cut = dataset.read_frames(session_id, group["frame_idx"].to_numpy())
-        boxes = _squares(group, cut.shape[1], cut.shape[2])
-        for k, (x0, y0, s) in enumerate(boxes):
-            pixels.append(_resize(cut[k][y0 : y0 + s, x0 : x0 + s], size))
+    pixels = list(_cut(dataset, table, size))
     return table.select("session_id", "frame_idx", "category", "exemplar").with_columns(
         pl.Series("pixels", pixels, dtype=pl.Object)
     )
