@@ -36,6 +36,7 @@ def simulate(
     vision_transform: bool = False,
     ground_truth_scale: int = 2,
     exemplar_split: str = "train",
+    auto_exposure: bool = True,
 ) -> None:
     """Simulate an infant's days in a home and write them as a dataset.
 
@@ -78,6 +79,8 @@ def simulate(
             rounded outward to whole frame pixels.
         exemplar_split: Toy box: train, or test for toys whose colours and textures training
             toys never have (a home to test a trained learner in).
+        auto_exposure: The head camera exposes each scene toward mid-grey, as real ones do
+            (false: the render's own brightness, a fixed exposure).
     """
     if out is None:
         raise UserError("give the dataset folder to create with --out DIR")
@@ -115,6 +118,7 @@ def simulate(
             vision_transform=vision_transform,
             ground_truth_scale=ground_truth_scale,
             exemplar_split=exemplar_split,
+            auto_exposure=auto_exposure,
         )
         opts.language_config()  # fails here, before anything is written
         shard_spec = parse_shard(shard)

@@ -49,6 +49,7 @@ class SimulateOptions:
     words_per_hour: float | None = None
     audio: bool = True
     vision_transform: bool = False
+    auto_exposure: bool = True  # the head camera exposes each scene toward mid-grey
 
     def __post_init__(self):
         for age in self.ages:

@@ -46,6 +46,7 @@ class SessionRecorder:
         config = SimConfig(
             fps=opts.fps, size=(opts.size, opts.size), fovy=opts.fovy,
             distractors=opts.n_distractors, ground_truth_scale=opts.ground_truth_scale,
+            auto_exposure=opts.auto_exposure,
         )  # fmt: skip
         self.sim = Simulation(
             spec.seed,

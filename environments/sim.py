@@ -12,6 +12,7 @@ import numpy as np
 
 from devlearn.environments.caregiver import PRESENT_TILT_RAD, Caregiver
 from devlearn.environments.catalog import Exemplar
+from devlearn.environments.exposure import AutoExposure
 from devlearn.environments.infant import Infant, Target
 from devlearn.environments.infant_body import InfantRig
 from devlearn.environments.render import FrameRenderer, GroundTruth
@@ -33,6 +34,8 @@ class SimConfig:
     distractors: int = 0
     # Segmentation (ground truth) at 1/scale of the frame size; 1 = the frame's own pixels.
     ground_truth_scale: int = 1
+    # The head camera meters each scene and exposes it toward mid-grey (see exposure.py).
+    auto_exposure: bool = True
 
     def __post_init__(self):
         if not self.fps > 0:
@@ -78,6 +81,7 @@ class Simulation:
         )
         self.infant_rig = InfantRig(self.model)
         self.renderer = FrameRenderer(self.world, config.size, config.ground_truth_scale)
+        self.exposure = AutoExposure() if config.auto_exposure else None
         self.time = 0.0
         self.cam = self.infant_rig.camera
         self._qpos_adr = [
@@ -208,7 +212,10 @@ class Simulation:
         mujoco.mj_kinematics(self.model, self.data)
         mujoco.mj_camlight(self.model, self.data)
         self.time += dt
-        return self.renderer.render(self.data, self.config.segmentation)
+        rgb, truth = self.renderer.render(self.data, self.config.segmentation)
+        if self.exposure is not None:
+            rgb = self.exposure(rgb, dt)
+        return rgb, truth
 
     def _pose_bodies(self) -> None:
         infant = self.infant

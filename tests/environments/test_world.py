@@ -224,3 +224,22 @@ def test_light_toys_have_a_floor_under_mass_and_inertia():
     assert (world.model.body_inertia[body] >= MIN_TOY_INERTIA - 1e-12).all()
     ball = world.object_bodies[2]  # heavier toys keep their own mass
     assert world.model.body_mass[ball] > MIN_TOY_MASS
+
+
+def test_the_head_camera_exposes_the_dim_home_toward_mid_grey():
+    from devlearn.development import profile_at
+    from devlearn.environments.exposure import TARGET_LUMA
+    from devlearn.environments.sim import SimConfig, Simulation
+
+    luma = np.array([0.299, 0.587, 0.114]) / 255.0
+    means = {}
+    for exposed in (False, True):
+        config = SimConfig(size=(32, 32), segmentation=False, auto_exposure=exposed)
+        sim = Simulation(0, EXEMPLARS, profile_at(12.0), config)
+        try:
+            frames = [sim.step()[0] for _ in range(10)]
+            means[exposed] = np.mean([f.reshape(-1, 3).mean(0) @ luma for f in frames])
+        finally:
+            sim.close()
+    assert means[False] < TARGET_LUMA - 0.1  # the raw render, a fixed exposure, is darker
+    assert abs(means[True] - TARGET_LUMA) < 0.05
