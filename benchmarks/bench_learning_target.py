@@ -39,8 +39,10 @@ CONTROL_TARGET = 0.30  # the shuffled-utterances control stays at or below this
 
 
 def write_exemplars(out: Path, categories: list[str], split: str, size: int, per_category: int,
-                    views: int) -> Path:  # fmt: skip
-    """A labelled-frames dataset of rendered exemplars (one session per category)."""
+                    views: int, seeds: dict[str, list[int]] | None = None) -> Path:  # fmt: skip
+    """A labelled-frames dataset of rendered exemplars (one session per category): exemplars
+    0..per_category-1 of ``split``, or those numbered in ``seeds`` (per category), with
+    per_category * views frames of each category either way."""
     from devlearn.datasets import DatasetWriter
 
     if out.exists():
@@ -56,8 +58,9 @@ def write_exemplars(out: Path, categories: list[str], split: str, size: int, per
     ) as w:
         for c in categories:
             frames, rows = [], []
-            for e in range(per_category):
-                for v in range(views):
+            numbers = seeds[c] if seeds else list(range(per_category))
+            for e in numbers:
+                for v in range(-(-per_category * views // len(numbers))):
                     rows.append(
                         dict(
                             frame_idx=len(frames),
@@ -72,6 +75,19 @@ def write_exemplars(out: Path, categories: list[str], split: str, size: int, per
                 s.add_frames(np.stack(frames))
                 s.add_objects(rows)
     return out
+
+
+def seen_exemplars(dataset) -> dict[str, list[int]]:  # noqa: ANN001 - a Dataset
+    """Category -> numbers of the training-split exemplars in the training sessions."""
+    import polars as pl
+
+    train = dataset.sessions.filter(pl.col("split") == "train").select("session_id")
+    ids = dataset.objects.join(train, on="session_id").select("category", "exemplar")
+    ids = ids.drop_nulls().unique().collect().sort("exemplar")
+    seeds: dict[str, list[int]] = {}
+    for category, exemplar in ids.iter_rows():
+        seeds.setdefault(category, []).append(int(exemplar.rsplit("-", 1)[1]))
+    return seeds
 
 
 def write_home_exemplars(out: Path, hours_per_age: float, size: int, per_category: int,
@@ -241,6 +257,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--minutes", type=float, default=15.0)
     parser.add_argument("--hours-per-age", type=float, default=0.25)
+    parser.add_argument("--children", type=int, default=1, help="households, each its own toys")
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--passes", type=int, default=None, help="default: fit the time budget")
     parser.add_argument("--workers", type=int, default=2)
@@ -275,6 +292,7 @@ def main() -> None:
             out=str(sim),
             ages="6:24:1",
             hours_per_age=args.hours_per_age,
+            children=args.children,
             size=args.sim_size or args.size,
             seed=0,
             workers=args.workers,
@@ -288,10 +306,12 @@ def main() -> None:
     import multiprocessing
 
     sets = {"held-out": args.out / "heldout", "training": args.out / "trainex"}
-    jobs = [(sets["held-out"], "test"), (sets["training"], "train")]
+    # the training set shows the very exemplars the learner saw (each household has its own)
+    jobs = [(sets["held-out"], "test", None), (sets["training"], "train", seen_exemplars(ds))]
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         pool.starmap(
-            write_exemplars, [(p, categories, split, args.size, 10, 4) for p, split in jobs]
+            write_exemplars,
+            [(p, categories, split, args.size, 10, 4, seeds) for p, split, seeds in jobs],
         )
     if args.home_hours > 0:  # a process of its own, whose simulation may start workers
         sets["held-out, in a home"] = args.out / "home-heldout"

@@ -133,3 +133,39 @@ def test_report_sets_each_figure_beside_its_target(bench):
     lines = bench.report({"age": {**run, **home}}, "age")
     assert len(lines) == 4 and "new homes" in lines[-1]
     assert "0.800" in lines[-1] and "0.400" in lines[-1] and "0.600" in lines[-1]
+
+
+def test_the_training_set_renders_the_exemplars_the_learner_saw(bench, tmp_path: Path):
+    from devlearn.datasets import DatasetWriter
+
+    data = tmp_path / "seen"
+    with DatasetWriter(data, fps=1.0, frame_size=(8, 8), source="simulated") as w:
+        for session, split, exemplars in (
+            ("a", "train", ["ball-train-2", "ball-train-1000", "cup-train-1"]),
+            ("b", "train", ["ball-train-2"]),
+            ("c", "val", ["cup-train-7"]),  # not a training session
+        ):
+            with w.session(session, "child", 300, split=split) as s:
+                s.add_frames(np.zeros((len(exemplars), 8, 8, 3), np.uint8))
+                s.add_objects(
+                    [
+                        dict(
+                            frame_idx=i,
+                            object_id=f"o{i}",
+                            category=e.split("-")[0],
+                            exemplar=e,
+                            pixel_frac=0.1,
+                        )  # fmt: skip
+                        for i, e in enumerate(exemplars)
+                    ]
+                )
+    assert bench.seen_exemplars(open_dataset(data)) == {"ball": [1000, 2], "cup": [1]}
+    out = tmp_path / "ex"
+    seeds = {"ball": [1000, 2], "cup": [1]}
+    _in_a_new_process(
+        f"bench.write_exemplars(Path({str(out)!r}), ['ball', 'cup'], 'train', 32, 2, 2, {seeds})"
+    )
+    objects = open_dataset(out).objects.collect()
+    counts = dict(objects.group_by("exemplar").len().iter_rows())
+    # as many frames per category as without seeds (2 x 2), spread over the seen exemplars
+    assert counts == {"ball-train-1000": 2, "ball-train-2": 2, "cup-train-1": 4}
