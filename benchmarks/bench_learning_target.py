@@ -83,11 +83,10 @@ def seen_exemplars(dataset) -> dict[str, list[int]]:  # noqa: ANN001 - a Dataset
 
     train = dataset.sessions.filter(pl.col("split") == "train").select("session_id")
     ids = dataset.objects.join(train, on="session_id").select("category", "exemplar")
-    ids = ids.drop_nulls().unique().collect().sort("exemplar")
     seeds: dict[str, list[int]] = {}
-    for category, exemplar in ids.iter_rows():
+    for category, exemplar in ids.drop_nulls().unique().collect().iter_rows():
         seeds.setdefault(category, []).append(int(exemplar.rsplit("-", 1)[1]))
-    return seeds
+    return {category: sorted(numbers) for category, numbers in sorted(seeds.items())}
 
 
 def write_home_exemplars(out: Path, hours_per_age: float, size: int, per_category: int,

@@ -155,11 +155,11 @@ def test_the_training_set_renders_the_exemplars_the_learner_saw(bench, tmp_path:
                             category=e.split("-")[0],
                             exemplar=e,
                             pixel_frac=0.1,
-                        )  # fmt: skip
+                        )
                         for i, e in enumerate(exemplars)
                     ]
                 )
-    assert bench.seen_exemplars(open_dataset(data)) == {"ball": [1000, 2], "cup": [1]}
+    assert bench.seen_exemplars(open_dataset(data)) == {"ball": [2, 1000], "cup": [1]}
     out = tmp_path / "ex"
     seeds = {"ball": [1000, 2], "cup": [1]}
     _in_a_new_process(
