@@ -14,11 +14,13 @@
 Targets: written 4-way >= 0.90, all-way >= 0.70, spoken 4-way >= 0.70, control <= 0.30.
 With ``--ceiling`` it also trains a classifier on the training sessions' objects with their
 ground-truth categories for the same time (`devlearn.analysis.ceiling`) and scores it with the
-same written-word trials: the accuracy the simulated views allow, whatever the objective.
+same written-word trials: the accuracy the simulated views allow, whatever the objective
+(``--ceiling-views shown``: only the toys held up before the child while it looks at them,
+each cut around its true box, the views that naming pairs with).
 
 Run: .venv/bin/python benchmarks/bench_learning_target.py --out bench-out [--minutes 15]
      [--train-config FILE] [--set augment.gaze_crop=0.5 --set loader.replay=0.5 ...]
-     [--ceiling [--ceiling-minutes M]] [--skip-control]
+     [--ceiling [--ceiling-minutes M] [--ceiling-views objects|shown]] [--skip-control]
 Everything is written under --out and reused when there (the simulated dataset, the runs).
 Training settings come from ``--train-config`` (the YAML schema of ``devlearn train``) and
 ``--set section.name=value``; ``curriculum`` and ``max_minutes`` are set by the benchmark.
@@ -164,19 +166,39 @@ def evaluate(run: Path, sets: dict[str, Path], synthesize, trials: int) -> dict[
     return scores
 
 
-def supervised_ceiling(sim: Path, sets: dict[str, Path], minutes: float, trials: int) -> dict:
-    """Scores of a classifier fitted to ground-truth object views of the training sessions."""
-    from devlearn.analysis.ceiling import object_views, train_ceiling
+def ceiling_views(dataset, kind: str, max_views: int = 30_000, seed: int = 0):  # noqa: ANN001, ANN201
+    """(views, categories) of the training sessions for the supervised ceiling: ``objects``,
+    every labelled object's box; ``shown``, only toys held up before the child while it looks
+    at them (`held_views`), the views naming pairs with, each cut around its true box."""
+    from devlearn.analysis.ceiling import held_views, object_views
+
+    if kind == "objects":
+        return object_views(dataset, split="train", max_views=max_views, seed=seed)
+    if kind != "shown":
+        raise ValueError(f"unknown ceiling views {kind!r} (choose 'objects' or 'shown')")
+    shown = held_views(dataset.select(split="train"), size=48)
+    if shown.height == 0:
+        raise ValueError(f"{dataset.path}: no toy is held up before the child in training sessions")
+    if shown.height > max_views:
+        pick = np.random.default_rng(seed).choice(shown.height, max_views, replace=False)
+        shown = shown[np.sort(pick).tolist()]
+    return np.stack(shown["pixels"].to_list()), shown["category"].to_list()
+
+
+def supervised_ceiling(sim: Path, sets: dict[str, Path], minutes: float, trials: int,
+                       views: str = "objects") -> dict:  # fmt: skip
+    """Scores of a classifier fitted to ground-truth views of the training sessions."""
+    from devlearn.analysis.ceiling import train_ceiling
     from devlearn.analysis.grounding import forced_choice
     from devlearn.datasets import open_dataset
 
     try:
-        views, categories = object_views(open_dataset(sim), split="train")
+        pixels, categories = ceiling_views(open_dataset(sim), views)
     except ValueError as error:  # no labelled objects with boxes: nothing to fit
         raise SystemExit(f"supervised ceiling: {error}") from None
-    print(f"supervised ceiling: {len(views)} object views of training sessions")
-    model = train_ceiling(views, categories, minutes=minutes, seed=0)
-    scores = {"steps": model.steps}
+    print(f"supervised ceiling: {len(pixels)} {views} views of training sessions")
+    model = train_ceiling(pixels, categories, minutes=minutes, seed=0)
+    scores = {"steps": model.steps, "views": views}
     for name, path in sets.items():
         ds = open_dataset(path)
         for label, n_way in (("4-way", 4), ("all-way", None)):
@@ -220,7 +242,8 @@ def report(results: dict[str, dict], curriculum: str) -> list[str]:
     if "ceiling" in results:
         c = results["ceiling"]
         lines.append(
-            f"supervised ceiling ({c['steps']} steps, ground-truth labels on the same frames): "
+            f"supervised ceiling ({c['steps']} steps, ground-truth labels on the same frames, "
+            f"{c.get('views', 'objects')} views): "
             f"held-out 4-way {c['held-out text 4-way']:.3f}, all-way "
             f"{c['held-out text all-way']:.3f}; training exemplars 4-way "
             f"{c['training text 4-way']:.3f}, all-way {c['training text all-way']:.3f}"
@@ -272,6 +295,10 @@ def main() -> None:
     parser.add_argument("--sim-size", type=int, default=None, help="frame size (default --size)")
     parser.add_argument("--ceiling", action="store_true", help="also the supervised ceiling")
     parser.add_argument("--ceiling-minutes", type=float, default=None, help="default --minutes")
+    parser.add_argument(
+        "--ceiling-views", choices=("objects", "shown"), default="objects",
+        help="every labelled object, or only toys held up before the child (what naming pairs)",
+    )  # fmt: skip
     parser.add_argument(
         "--home-hours", type=float, default=0.25,
         help="hours per age and child of the held-out homes (0: leave that set out)",
@@ -342,7 +369,7 @@ def main() -> None:
         results[curriculum] = evaluate(run, sets, synthesize, args.trials)
     if args.ceiling:
         minutes = args.ceiling_minutes or args.minutes
-        results["ceiling"] = supervised_ceiling(sim, sets, minutes, args.trials)
+        results["ceiling"] = supervised_ceiling(sim, sets, minutes, args.trials, args.ceiling_views)
     print(f"\n{len(categories)} categories; {n_train} training utterances; passes {passes}")
     print("\n".join(report(results, args.curriculum)))
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -169,3 +169,46 @@ def test_the_training_set_renders_the_exemplars_the_learner_saw(bench, tmp_path:
     counts = dict(objects.group_by("exemplar").len().iter_rows())
     # as many frames per category as without seeds (2 x 2), spread over the seen exemplars
     assert counts == {"ball-train-1000": 2, "ball-train-2": 2, "cup-train-1": 4}
+
+
+def test_shown_ceiling_views_are_the_toys_held_up_in_training_sessions(bench, tmp_path: Path):
+    from devlearn.datasets import DatasetWriter
+
+    data = tmp_path / "shown"
+    with DatasetWriter(data, fps=1.0, frame_size=(32, 32), source="simulated") as w:
+        for session, split in (("a", "train"), ("b", "val")):
+            with w.session(session, "child", 300, split=split) as s:
+                frames = np.zeros((3, 32, 32, 3), np.uint8)
+                frames[:, 8:24, 8:24] = 200  # the toy
+                s.add_frames(frames)
+                # frame 0: shown and looked at; 1: shown, gaze elsewhere; 2: nobody shows it
+                s.add_frame_columns(
+                    caregiver_activity=["show", "show", "attend"],
+                    held_object=["o", "o", ""],
+                    gaze_x=[16.0, 1.0, 16.0],
+                    gaze_y=[16.0, 1.0, 16.0],
+                )
+                s.add_objects(
+                    [
+                        dict(
+                            frame_idx=i,
+                            object_id="o",
+                            category="cup" if split == "train" else "ball",
+                            exemplar="cup-train-0",
+                            pixel_frac=0.25,
+                            bbox_x0=8,
+                            bbox_y0=8,
+                            bbox_x1=24,
+                            bbox_y1=24,
+                        )
+                        for i in range(3)
+                    ]
+                )
+    ds = open_dataset(data)
+    views, categories = bench.ceiling_views(ds, "shown")
+    assert categories == ["cup"]  # the training session's one looked-at, held-up frame
+    assert views.shape == (1, 48, 48, 3) and views[0].max() == 200
+    views, categories = bench.ceiling_views(ds, "objects")
+    assert set(categories) == {"cup"} and len(categories) == 3  # every training box
+    with pytest.raises(ValueError, match="unknown ceiling views"):
+        bench.ceiling_views(ds, "faces")
