@@ -36,13 +36,14 @@ def object_views(
     max_views: int = 30_000,
     size: int = 48,
     seed: int = 0,
+    margin: float = MARGIN,
 ) -> tuple[np.ndarray, list[str]]:
     """uint8 (n, size, size, 3) views of labelled objects and their categories.
 
     Only objects whose box side (frame pixels) is at least ``min_side`` count, and where some
     objects have boxes, objects without one are left out; a dataset without boxes gives whole
     frames. With more than ``max_views`` a random sample (by ``seed``) is taken. ``split``
-    picks sessions (None: all).
+    picks sessions (None: all). Each view is ``margin`` times its box's side.
     """
     objects = dataset.objects.filter(
         pl.col("frame_idx").is_not_null() & pl.col("category").is_not_null()
@@ -65,17 +66,18 @@ def object_views(
     if table.height > max_views:
         pick = np.random.default_rng(seed).choice(table.height, max_views, replace=False)
         table = table[np.sort(pick).tolist()]
-    return _cut(dataset, table, size, has_box), table["category"].to_list()
+    return _cut(dataset, table, size, has_box, margin), table["category"].to_list()
 
 
-def _cut(dataset, table: pl.DataFrame, size: int, boxes: bool = True) -> np.ndarray:  # noqa: ANN001
-    """uint8 (n, size, size, 3): each row's frame, cut MARGIN times around its box (``boxes``)
-    or whole, in the table's row order."""
+def _cut(dataset, table: pl.DataFrame, size: int, boxes: bool = True,  # noqa: ANN001
+         margin: float = MARGIN) -> np.ndarray:  # fmt: skip
+    """uint8 (n, size, size, 3): each row's frame, cut ``margin`` times around its box
+    (``boxes``) or whole, in the table's row order."""
     table = table.with_row_index("view")
     views = np.empty((table.height, size, size, 3), np.uint8)
     for (session_id,), group in table.group_by("session_id", maintain_order=True):
         frames = dataset.read_frames(session_id, group["frame_idx"].to_numpy())
-        squares = _squares(group, frames.shape[1], frames.shape[2]) if boxes else None
+        squares = _squares(group, frames.shape[1], frames.shape[2], margin) if boxes else None
         for k, view in enumerate(group["view"].to_list()):
             frame = frames[k]
             if squares is not None:
@@ -89,13 +91,14 @@ def held_views(
     dataset,  # noqa: ANN001 - devlearn.datasets.Dataset
     min_side: float = 12.0,
     size: int = 64,
+    margin: float = MARGIN,
 ) -> pl.DataFrame:
     """Views of toys held up before a simulated child while it looks at them.
 
     Frames where the caregiver is showing a toy (frames table ``caregiver_activity`` "show")
     and the toy held (``held_object``) has a box of at least ``min_side`` px containing the
     gaze point: the child's own view of a toy someone holds up, cut as `object_views` cuts
-    (MARGIN times the box). Returns a table with ``session_id``, ``frame_idx``,
+    (``margin`` times the box). Returns a table with ``session_id``, ``frame_idx``,
     ``category``, ``exemplar`` and ``pixels`` (uint8 size x size x 3, as a list column).
     """
     frames = dataset.frames.filter(
@@ -118,17 +121,19 @@ def held_views(
         .sort("session_id", "frame_idx")
         .collect()
     )
-    pixels = list(_cut(dataset, table, size))
+    pixels = list(_cut(dataset, table, size, margin=margin))
     return table.select("session_id", "frame_idx", "category", "exemplar").with_columns(
         pl.Series("pixels", pixels, dtype=pl.Object)
     )
 
 
-def _squares(group: pl.DataFrame, height: int, width: int) -> np.ndarray:
-    """(x0, y0, side) of a square MARGIN times each box's side around its centre, in frame."""
+def _squares(group: pl.DataFrame, height: int, width: int, margin: float = MARGIN) -> np.ndarray:
+    """(x0, y0, side) of a square ``margin`` times each box's side around its centre, in frame."""
     cx = (group["bbox_x0"].to_numpy() + group["bbox_x1"].to_numpy()) / 2
     cy = (group["bbox_y0"].to_numpy() + group["bbox_y1"].to_numpy()) / 2
-    side = np.clip(group["side"].to_numpy() * MARGIN, 8, min(height, width)).astype(int)
+    if not margin > 0:
+        raise ValueError(f"margin must be > 0 (times the box side), got {margin}")
+    side = np.clip(group["side"].to_numpy() * margin, 8, min(height, width)).astype(int)
     x0 = np.clip(np.round(cx - side / 2), 0, width - side).astype(int)
     y0 = np.clip(np.round(cy - side / 2), 0, height - side).astype(int)
     return np.stack([x0, y0, side], axis=1)

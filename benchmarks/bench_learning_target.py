@@ -16,11 +16,13 @@ With ``--ceiling`` it also trains a classifier on the training sessions' objects
 ground-truth categories for the same time (`devlearn.analysis.ceiling`) and scores it with the
 same written-word trials: the accuracy the simulated views allow, whatever the objective
 (``--ceiling-views shown``: only the toys held up before the child while it looks at them,
-each cut around its true box, the views that naming pairs with).
+the views that naming pairs with). Its views are cut ``--ceiling-margin`` times each toy's
+true box around it, so that toys fill them about as much as in the renders.
 
 Run: .venv/bin/python benchmarks/bench_learning_target.py --out bench-out [--minutes 15]
      [--train-config FILE] [--set augment.gaze_crop=0.5 --set loader.replay=0.5 ...]
-     [--ceiling [--ceiling-minutes M] [--ceiling-views objects|shown]] [--skip-control]
+     [--ceiling [--ceiling-minutes M] [--ceiling-views objects|shown] [--ceiling-margin F]]
+     [--skip-control]
 Everything is written under --out and reused when there (the simulated dataset, the runs).
 Training settings come from ``--train-config`` (the YAML schema of ``devlearn train``) and
 ``--set section.name=value``; ``curriculum`` and ``max_minutes`` are set by the benchmark.
@@ -38,6 +40,9 @@ import numpy as np
 
 TARGETS = {"text 4-way": 0.90, "text all-way": 0.70, "speech 4-way": 0.70}
 CONTROL_TARGET = 0.30  # the shuffled-utterances control stays at or below this
+# The supervised ceiling's views are this many times the toy's box side: a held-out render's
+# toy spans a median 0.47 of its side, so at 2.1 a toy fills its view about as much as there.
+CEILING_MARGIN = 2.1
 
 
 def write_exemplars(out: Path, categories: list[str], split: str, size: int, per_category: int,
@@ -166,17 +171,19 @@ def evaluate(run: Path, sets: dict[str, Path], synthesize, trials: int) -> dict[
     return scores
 
 
-def ceiling_views(dataset, kind: str, max_views: int = 30_000, seed: int = 0):  # noqa: ANN001, ANN201
+def ceiling_views(dataset, kind: str, margin: float = CEILING_MARGIN, max_views: int = 30_000,  # noqa: ANN001, ANN201
+                  seed: int = 0):  # fmt: skip
     """(views, categories) of the training sessions for the supervised ceiling: ``objects``,
     every labelled object's box; ``shown``, only toys held up before the child while it looks
-    at them (`held_views`), the views naming pairs with, each cut around its true box."""
+    at them (`held_views`), the views naming pairs with; each cut ``margin`` times its true
+    box's side around it."""
     from devlearn.analysis.ceiling import held_views, object_views
 
     if kind == "objects":
-        return object_views(dataset, split="train", max_views=max_views, seed=seed)
+        return object_views(dataset, split="train", max_views=max_views, seed=seed, margin=margin)
     if kind != "shown":
         raise ValueError(f"unknown ceiling views {kind!r} (choose 'objects' or 'shown')")
-    shown = held_views(dataset.select(split="train"), size=48)
+    shown = held_views(dataset.select(split="train"), size=48, margin=margin)
     if shown.height == 0:
         raise ValueError(f"{dataset.path}: no toy is held up before the child in training sessions")
     if shown.height > max_views:
@@ -186,19 +193,19 @@ def ceiling_views(dataset, kind: str, max_views: int = 30_000, seed: int = 0):  
 
 
 def supervised_ceiling(sim: Path, sets: dict[str, Path], minutes: float, trials: int,
-                       views: str = "objects") -> dict:  # fmt: skip
+                       views: str = "objects", margin: float = CEILING_MARGIN) -> dict:  # fmt: skip
     """Scores of a classifier fitted to ground-truth views of the training sessions."""
     from devlearn.analysis.ceiling import train_ceiling
     from devlearn.analysis.grounding import forced_choice
     from devlearn.datasets import open_dataset
 
     try:
-        pixels, categories = ceiling_views(open_dataset(sim), views)
+        pixels, categories = ceiling_views(open_dataset(sim), views, margin)
     except ValueError as error:  # no labelled objects with boxes: nothing to fit
         raise SystemExit(f"supervised ceiling: {error}") from None
     print(f"supervised ceiling: {len(pixels)} {views} views of training sessions")
     model = train_ceiling(pixels, categories, minutes=minutes, seed=0)
-    scores = {"steps": model.steps, "views": views}
+    scores = {"steps": model.steps, "views": views, "margin": margin}
     for name, path in sets.items():
         ds = open_dataset(path)
         for label, n_way in (("4-way", 4), ("all-way", None)):
@@ -243,7 +250,7 @@ def report(results: dict[str, dict], curriculum: str) -> list[str]:
         c = results["ceiling"]
         lines.append(
             f"supervised ceiling ({c['steps']} steps, ground-truth labels on the same frames, "
-            f"{c.get('views', 'objects')} views): "
+            f"{c.get('views', 'objects')} views, {c.get('margin', 1.5):g} x box): "
             f"held-out 4-way {c['held-out text 4-way']:.3f}, all-way "
             f"{c['held-out text all-way']:.3f}; training exemplars 4-way "
             f"{c['training text 4-way']:.3f}, all-way {c['training text all-way']:.3f}"
@@ -298,6 +305,10 @@ def main() -> None:
     parser.add_argument(
         "--ceiling-views", choices=("objects", "shown"), default="objects",
         help="every labelled object, or only toys held up before the child (what naming pairs)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ceiling-margin", type=float, default=CEILING_MARGIN,
+        help="ceiling views are this many times the toy's box side",
     )  # fmt: skip
     parser.add_argument(
         "--home-hours", type=float, default=0.25,
@@ -369,7 +380,9 @@ def main() -> None:
         results[curriculum] = evaluate(run, sets, synthesize, args.trials)
     if args.ceiling:
         minutes = args.ceiling_minutes or args.minutes
-        results["ceiling"] = supervised_ceiling(sim, sets, minutes, args.trials, args.ceiling_views)
+        results["ceiling"] = supervised_ceiling(
+            sim, sets, minutes, args.trials, args.ceiling_views, args.ceiling_margin
+        )
     print(f"\n{len(categories)} categories; {n_train} training utterances; passes {passes}")
     print("\n".join(report(results, args.curriculum)))
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")

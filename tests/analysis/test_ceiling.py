@@ -46,6 +46,10 @@ def test_views_are_cut_around_object_boxes(tmp_path: Path):
     assert len(views) == 4 and set(cats) <= {"big", "small"}
     with pytest.raises(ValueError, match="no labelled object box"):
         object_views(ds, min_side=20)
+    views, _ = object_views(ds, min_side=10, size=32, margin=2.0)  # looser: a quarter of each
+    assert all(abs((view[..., 0] > 128).mean() - 0.25) < 0.05 for view in views)
+    with pytest.raises(ValueError, match="margin must be > 0"):
+        object_views(ds, min_side=10, margin=0.0)
 
 
 def test_ceiling_learns_shapes_that_generalise_to_new_colours(tmp_path: Path):

@@ -205,10 +205,13 @@ def test_shown_ceiling_views_are_the_toys_held_up_in_training_sessions(bench, tm
                     ]
                 )
     ds = open_dataset(data)
-    views, categories = bench.ceiling_views(ds, "shown")
+    views, categories = bench.ceiling_views(ds, "shown", margin=2.0)
     assert categories == ["cup"]  # the training session's one looked-at, held-up frame
-    assert views.shape == (1, 48, 48, 3) and views[0].max() == 200
-    views, categories = bench.ceiling_views(ds, "objects")
+    assert views.shape == (1, 48, 48, 3)
+    # the 16 px toy in a view twice its side: it fills the middle half of the view
+    assert abs((views[0, ..., 0] > 100).mean() - 0.25) < 0.05
+    views, categories = bench.ceiling_views(ds, "objects", margin=1.5)
     assert set(categories) == {"cup"} and len(categories) == 3  # every training box
+    assert abs((views[..., 0] > 100).mean() - 1 / 1.5**2) < 0.05
     with pytest.raises(ValueError, match="unknown ceiling views"):
         bench.ceiling_views(ds, "faces")
