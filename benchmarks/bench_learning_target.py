@@ -315,6 +315,8 @@ def main() -> None:
         help="hours per age and child of the held-out homes (0: leave that set out)",
     )  # fmt: skip
     args = parser.parse_args()
+    if not args.ceiling_margin > 0:  # say so now, not after the runs have trained
+        parser.error(f"--ceiling-margin must be > 0, got {args.ceiling_margin}")
     args.out.mkdir(parents=True, exist_ok=True)
     from devlearn.datasets import open_dataset
     from devlearn.training.run import run_training
