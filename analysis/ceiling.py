@@ -63,10 +63,16 @@ def object_views(
         table = table.filter(pl.col("side") >= min_side)
     if table.height == 0:
         raise ValueError(f"{dataset.path}: no labelled object box is {min_side:g} px or larger")
-    if table.height > max_views:
-        pick = np.random.default_rng(seed).choice(table.height, max_views, replace=False)
-        table = table[np.sort(pick).tolist()]
+    table = _sample(table, max_views, seed)
     return _cut(dataset, table, size, has_box, margin), table["category"].to_list()
+
+
+def _sample(table: pl.DataFrame, max_views: int | None, seed: int) -> pl.DataFrame:
+    """At most ``max_views`` rows of ``table``, drawn by ``seed``, in their order."""
+    if max_views is None or table.height <= max_views:
+        return table
+    pick = np.random.default_rng(seed).choice(table.height, max_views, replace=False)
+    return table[np.sort(pick).tolist()]
 
 
 def _cut(dataset, table: pl.DataFrame, size: int, boxes: bool = True,  # noqa: ANN001
@@ -92,13 +98,16 @@ def held_views(
     min_side: float = 12.0,
     size: int = 64,
     margin: float = MARGIN,
+    max_views: int | None = None,
+    seed: int = 0,
 ) -> pl.DataFrame:
     """Views of toys held up before a simulated child while it looks at them.
 
     Frames where the caregiver is showing a toy (frames table ``caregiver_activity`` "show")
     and the toy held (``held_object``) has a box of at least ``min_side`` px containing the
     gaze point: the child's own view of a toy someone holds up, cut as `object_views` cuts
-    (``margin`` times the box). Returns a table with ``session_id``, ``frame_idx``,
+    (``margin`` times the box); with more than ``max_views`` a random sample (by ``seed``) is
+    cut. Returns a table with ``session_id``, ``frame_idx``,
     ``category``, ``exemplar`` and ``pixels`` (uint8 size x size x 3, as a list column).
     """
     frames = dataset.frames.filter(
@@ -121,6 +130,7 @@ def held_views(
         .sort("session_id", "frame_idx")
         .collect()
     )
+    table = _sample(table, max_views, seed)
     pixels = list(_cut(dataset, table, size, margin=margin))
     return table.select("session_id", "frame_idx", "category", "exemplar").with_columns(
         pl.Series("pixels", pixels, dtype=pl.Object)

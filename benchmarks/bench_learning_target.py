@@ -183,12 +183,10 @@ def ceiling_views(dataset, kind: str, margin: float = CEILING_MARGIN, max_views:
         return object_views(dataset, split="train", max_views=max_views, seed=seed, margin=margin)
     if kind != "shown":
         raise ValueError(f"unknown ceiling views {kind!r} (choose 'objects' or 'shown')")
-    shown = held_views(dataset.select(split="train"), size=48, margin=margin)
+    train = dataset.select(split="train")
+    shown = held_views(train, size=48, margin=margin, max_views=max_views, seed=seed)
     if shown.height == 0:
         raise ValueError(f"{dataset.path}: no toy is held up before the child in training sessions")
-    if shown.height > max_views:
-        pick = np.random.default_rng(seed).choice(shown.height, max_views, replace=False)
-        shown = shown[np.sort(pick).tolist()]
     return np.stack(shown["pixels"].to_list()), shown["category"].to_list()
 
 
