@@ -7,9 +7,10 @@ Action (Box, 3): head azimuth and elevation change (radians per step, scaled fro
 and forward locomotion (used only while crawling or walking). With ``passive=True`` the
 built-in attention model moves the head and the action is ignored. ``info["utterance"]`` is
 the text of an utterance the caregiver starts at that step, else None: chosen as `simulate`
-chooses its scheduled utterances, from what is in the infant's view and hands (unlike
-`simulate`, a toy she holds up does not draw an utterance forward). ``info["named"]`` is the
-category being named while a naming utterance lasts, else None.
+chooses its scheduled utterances, from what is in the infant's view, what it looks at, what
+she holds and what is not in the room, and drawn forward when she holds a toy up before the
+infant's face (`presenting`). ``info["named"]`` is the category being named while a naming
+utterance lasts, else None.
 
 Reward: ``reward="none"`` (default) gives 0; ``reward="named_in_view"`` gives 1 at each step
 while the caregiver names a toy that is in the infant's view (at least 0.2% of the pixels),
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from devlearn.environments.plan import IN_VIEW_MIN_FRAC
+from devlearn.environments.utterance_timing import PAUSE_S, PresentedToy, utterance_due
 
 try:
     import gymnasium as gym
@@ -166,13 +168,15 @@ class InfantEnv(gym.Env if gym else object):
         if not self.audio:
             return
         from devlearn.environments.audio_scene import AudioScene
+        from devlearn.environments.catalog import CATEGORIES
         from devlearn.environments.language import CaregiverLanguage, LanguageConfig
         from devlearn.environments.speech import SpeechSynthesizer, household_voices
 
         profile = self.sim.infant.profile
         self._categories = [e.category for e in self.sim.world.exemplars]
         duration = (self.max_steps + 2) / self.fps
-        self._lang = CaregiverLanguage(LanguageConfig(), sorted(set(self._categories)), seed)
+        # every catalog category, as in `simulate`: she also names toys that are not here
+        self._lang = CaregiverLanguage(LanguageConfig(), list(CATEGORIES), seed)
         self._due = self._lang.schedule(
             duration, profile.words_per_hour, profile.mean_utterance_length
         )
@@ -181,24 +185,36 @@ class InfantEnv(gym.Env if gym else object):
             self._synth = SpeechSynthesizer()
         self._voice = household_voices(seed, n=1)[0]
         self._busy_until = 0.0
+        self._presented = PresentedToy()
 
     def _speak(self, gt, t: float) -> str | None:
         """Start the next due utterance at time t, told what the infant sees and holds."""
-        if self._scene is None or not self._due or self._due[0] > t or t < self._busy_until:
+        if self._scene is None:
+            return None
+        visible = gt.visible(IN_VIEW_MIN_FRAC)
+        presented = self._presented.newly_presented(self.sim.caregiver, visible)
+        onset = self._due[0] if self._due else None
+        if not utterance_due(onset, t, presented) or t < self._busy_until:
             return None
         self._due.pop(0)
+        self._presented.spoken_over(presented)
         profile = self.sim.infant.profile
-        in_view = []
-        for index in gt.visible(IN_VIEW_MIN_FRAC):
+        in_view = []  # largest first, as in `simulate`
+        by_size = sorted(gt.objects, key=lambda o: -o.pixel_frac)
+        for index in [o.index for o in by_size if o.index in visible]:
             if self._categories[index] not in in_view:
                 in_view.append(self._categories[index])
         held = self.sim.held()
+        attended = self.sim.attended_toy()
+        in_room = set(self._categories)
         utterance = self._lang.next_utterance(
             in_view,
             None if held is None else self._categories[held],
-            (),
+            [c for c in self._lang.categories if c not in in_room],
             profile.mean_utterance_length,
-            [c for c in self._categories if c not in in_view],
+            sorted(c for c in in_room if c not in in_view),
+            attended=self._categories[attended] if attended in visible else None,
+            presented=None if presented is None else self._categories[presented],
         )
         clip = self._synth.say(
             utterance.text, self._voice, profile.id_pitch_raise_semitones,
@@ -206,7 +222,7 @@ class InfantEnv(gym.Env if gym else object):
         )  # fmt: skip
         self._scene.place(clip, t)
         end = t + len(clip.samples) / clip.sample_rate
-        self._busy_until = end + 0.4
+        self._busy_until = end + PAUSE_S
         if utterance.named_category is not None:
             self._named = (utterance.named_category, end)
         return utterance.text

@@ -16,10 +16,9 @@ import numpy as np
 from devlearn.environments.catalog import Exemplar, sample_exemplar
 from devlearn.environments.plan import SessionSpec, SimulateOptions, child_seed
 from devlearn.environments.sim import SimConfig, Simulation
+from devlearn.environments.utterance_timing import PAUSE_S, PresentedToy, utterance_due
 
 FRAME_BATCH = 200  # frames handed to the writer at a time
-PAUSE_S = 0.4  # least silence between two utterances
-PRESENT_DRAW_S = 10.0  # how far ahead a presented toy draws the next utterance (C)
 
 
 def session_exemplars(spec: SessionSpec, opts: SimulateOptions) -> list[Exemplar]:
@@ -67,7 +66,7 @@ class SessionRecorder:
         self.lang = CaregiverLanguage(cfg, list(o.categories), seed=self.spec.seed)
         wph = o.words_per_hour if o.words_per_hour is not None else p.words_per_hour
         self.due = sorted(self.lang.schedule(self.spec.duration_s, wph, p.mean_utterance_length))
-        self._spoken_over: int | None = None  # presented toy the caregiver has spoken over
+        self.presented = PresentedToy()
 
     def run(self, sink, progress: Callable[[int], None] | None = None) -> int:
         """Simulate and write everything into ``sink`` (a SessionWriter); returns frames."""
@@ -86,18 +85,13 @@ class SessionRecorder:
             t = f / opts.fps
             rgb, gt = sim.step()
             visible = {o.index: o for o in gt.objects if o.pixel_frac >= opts.in_view_min_frac}
-            presented = self._newly_presented(visible)
-            # a toy held up before the child's face draws a soon-due utterance forward; the
-            # window keeps the schedule's timing and rate (onsets move by less than it)
-            due = next_due < len(self.due) and self.due[next_due] <= t + (
-                PRESENT_DRAW_S if presented is not None else 0.0
-            )
-            if due and t >= busy_until:
+            presented = self.presented.newly_presented(sim.caregiver, visible)
+            onset = self.due[next_due] if next_due < len(self.due) else None
+            if utterance_due(onset, t, presented) and t >= busy_until:
                 next_due += 1
                 end = self._speak(sink, f, t, visible, scene, synth, voices, spans, presented)
                 busy_until = end + PAUSE_S
-                if presented is not None:
-                    self._spoken_over = presented
+                self.presented.spoken_over(presented)
             spans[:] = [span for span in spans if span[1] > t]  # drop finished utterances
             named_now = {cat for a, b, cat in spans if a <= t < b and cat}
             rows = []
@@ -129,16 +123,6 @@ class SessionRecorder:
             sink.set_audio(scene.render(), 16000)
         sim.close()
         return n_frames
-
-    def _newly_presented(self, visible: dict) -> int | None:
-        """The toy the caregiver holds up in the child's view, if not yet spoken over."""
-        cg = self.sim.caregiver
-        if not cg.presenting or cg.carrying is None:
-            self._spoken_over = None
-            return None
-        if cg.carrying == self._spoken_over or cg.carrying not in visible:
-            return None
-        return cg.carrying
 
     def _speak(self, sink, frame, t, visible, scene, synth, voices, spans, presented=None) -> float:
         """Plan, voice and record the next utterance at time t; returns its end time."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import gymnasium
 import numpy as np
 import pytest
 
 import devlearn.environments  # noqa: F401  (registers the environments)
+from devlearn.environments.utterance_timing import PRESENT_DRAW_S, PresentedToy, utterance_due
 
 ENV_IDS = sorted(i for i in gymnasium.registry if i.startswith("devlearn/"))
 SMALL = dict(size=32, max_steps=6)
@@ -94,18 +97,7 @@ def test_audio_since_last_step_carries_the_caregiver_voice():
 def test_naming_reward_pays_for_looking_at_the_named_toy():
     env = gymnasium.make("devlearn/Infant-v0", size=32, max_steps=20, reward="named_in_view")
     try:
-        env.reset(seed=4)
-        u = env.unwrapped
-        sim, infant = u.sim, u.sim.infant
-        # a sitting child looking down at the floor ahead, toys set down there, her behind it
-        infant.posture, infant.azimuth, infant.elevation = "sitting", infant.body_yaw, -0.5
-        ahead = np.array([np.cos(infant.body_yaw), np.sin(infant.body_yaw)])
-        sim.caregiver.pos = infant.pos - 1.5 * ahead
-        sim.caregiver.activity, sim.caregiver.time_left = "attend", 60.0
-        sim._set_down_distractors(list(range(u.n_objects)))
-        for _ in range(3):  # the toys settle
-            env.step(np.zeros(3, np.float32))
-        _, truth = sim.renderer.render(sim.data)
+        u, truth = _floor_view(env)
         seen = max(truth.objects, key=lambda o: o.pixel_frac)
         assert seen.pixel_frac > 0.002
         u._named = (u._categories[seen.index], float("inf"))  # she is naming that toy
@@ -123,3 +115,71 @@ def test_naming_reward_pays_for_looking_at_the_named_toy():
         gymnasium.make("devlearn/Infant-v0", reward="curiosity")
     with pytest.raises(ValueError, match="audio"):
         gymnasium.make("devlearn/Infant-v0", reward="named_in_view", audio=False)
+
+
+def test_presented_toy_draws_one_utterance_forward_per_showing():
+    cg = SimpleNamespace(presenting=True, carrying=2)
+    shown = PresentedToy()
+    assert shown.newly_presented(cg, {2, 5}) == 2
+    assert utterance_due(7.0, 1.0, 2) and not utterance_due(7.0, 1.0, None)
+    assert not utterance_due(1.0 + PRESENT_DRAW_S + 0.1, 1.0, 2)  # the window is bounded
+    assert not utterance_due(None, 1.0, 2)  # nothing left on the schedule
+    shown.spoken_over(2)
+    assert shown.newly_presented(cg, {2, 5}) is None  # she already spoke while showing it
+    assert shown.newly_presented(SimpleNamespace(presenting=True, carrying=5), {2}) is None
+    cg.presenting = False  # the showing ends; the next one draws an utterance again
+    assert shown.newly_presented(cg, {2}) is None
+    cg.presenting = True
+    assert shown.newly_presented(cg, {2}) == 2
+
+
+def _floor_view(env) -> tuple:
+    """Reset; the sitting infant looks at toys set down on the floor ahead of it."""
+    env.reset(seed=4)
+    u = env.unwrapped
+    sim, infant = u.sim, u.sim.infant
+    infant.posture, infant.azimuth, infant.elevation = "sitting", infant.body_yaw, -0.5
+    ahead = np.array([np.cos(infant.body_yaw), np.sin(infant.body_yaw)])
+    sim.caregiver.pos = infant.pos - 1.5 * ahead
+    sim.caregiver.activity, sim.caregiver.time_left = "attend", 60.0
+    sim._set_down_distractors(list(range(u.n_objects)))
+    for _ in range(3):  # the toys settle
+        env.step(np.zeros(3, np.float32))
+    _, truth = sim.renderer.render(sim.data)
+    return u, truth
+
+
+def test_gym_caregiver_names_the_toy_she_holds_up_sooner():
+    env = gymnasium.make("devlearn/Infant-v0", size=32, max_steps=20)
+    try:
+        u, truth = _floor_view(env)
+        seen = max(truth.objects, key=lambda o: o.pixel_frac)
+        assert seen.pixel_frac > 0.002
+        u._lang.config.name_presented = 1.0
+        u._due, u._busy_until = [7.0], 0.0
+        caregiver = u.sim.caregiver
+        caregiver.presenting, caregiver.carrying = False, None
+        assert u._speak(truth, 1.0) is None  # nothing shown: 7 s is not yet due
+        caregiver.presenting, caregiver.carrying = True, seen.index
+        assert u._speak(truth, 1.5) is not None  # drawn forward, and it names the toy
+        assert u._named[0] == u._categories[seen.index]
+        u._due, u._busy_until = [9.0], 0.0
+        assert u._speak(truth, 2.0) is None  # once per showing
+    finally:
+        env.close()
+
+
+def test_gym_caregiver_also_names_toys_that_are_not_in_the_room():
+    env = gymnasium.make("devlearn/Infant-v0", size=32, max_steps=20)
+    try:
+        u, truth = _floor_view(env)
+        cfg = u._lang.config
+        cfg.naming_rate, cfg.p_named_in_view, cfg.p_absent_naming = 1.0, 0.0, 1.0
+        named = set()
+        for k in range(5):
+            u._due, u._busy_until = [0.0], 0.0
+            assert u._speak(truth, float(k)) is not None
+            named.add(u._named[0])
+        assert named and not named & set(u._categories)
+    finally:
+        env.close()
