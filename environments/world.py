@@ -27,6 +27,7 @@ SHELL = f'group="{DECOR_GROUP}"'
 # and a body held or walked into it then gave the contact solver accelerations it reported as
 # unstable (MuJoCo then resets the whole state). A 40 g spoon is still a light toy.
 MIN_TOY_MASS, MIN_TOY_INERTIA = 0.04, 2e-5
+FILL_LIGHT = 0.35  # diffuse headlight, see _lights_xml
 TIMESTEP = 0.02  # s; with soft contacts light toys rest and roll stably at 20 ms
 
 
@@ -147,10 +148,14 @@ def _lights_xml(rng, height) -> tuple[str, str]:
         f'{rng.uniform(-0.5, 0.5):.3g} -1" directional="true" diffuse="0.25 0.25 0.25" '
         f'castshadow="false"/>'
     )
-    ambient = rng.uniform(0.25, 0.45)
+    # Rasterised light does not bounce: the faces of a toy held up before the child, lit only
+    # from the ceiling, got ambient light alone and looked flat. A diffuse headlight stands in
+    # for the light the room reflects back toward the child, shading toys from their middle
+    # to their rim as the exemplar renders do (0.5 with ambient 0.15-0.3 did no better).
+    ambient = rng.uniform(0.2, 0.35)
     headlight = (
-        f'<headlight ambient="{ambient:.3g} {ambient:.3g} {ambient:.3g}" diffuse="0.1 0.1 0.1" '
-        'specular="0 0 0"/>'
+        f'<headlight ambient="{ambient:.3g} {ambient:.3g} {ambient:.3g}" '
+        f'diffuse="{FILL_LIGHT} {FILL_LIGHT} {FILL_LIGHT}" specular="0 0 0"/>'
     )
     return lights, headlight
 

@@ -243,3 +243,57 @@ def test_the_head_camera_exposes_the_dim_home_toward_mid_grey():
             sim.close()
     assert means[False] < TARGET_LUMA - 0.1  # the raw render, a fixed exposure, is darker
     assert abs(means[True] - TARGET_LUMA) < 0.05
+
+
+def _held_ball_middle(monkeypatch, fill: float) -> float:
+    """Median luminance of the middle of a ball held 0.2 m before the infant's eyes."""
+    import devlearn.environments.world as world_module
+    from devlearn.environments.render import FrameRenderer
+
+    monkeypatch.setattr(world_module, "FILL_LIGHT", fill)
+    world = build_world(1, EXEMPLARS, size=(96, 96))
+    eye = (0.0, 0.0, 0.5)
+    renderer = FrameRenderer(world, (96, 96), ground_truth_scale=1)
+    try:
+        rgb, _ = renderer.render(_posed(world, eye, 0.0, 0.0, {1: (0.2, 0.0, 0.5)})[0])
+        empty, _ = renderer.render(_posed(world, eye, 0.0, 0.0, {})[0])
+    finally:
+        renderer.close()
+    ys, xs = np.nonzero(np.abs(rgb.astype(int) - empty.astype(int)).sum(axis=2) > 30)
+    radius = (xs.max() - xs.min()) / 2
+    assert radius > 10  # it fills much of the view, as a shown toy does
+    middle = np.hypot(xs - xs.mean(), ys - ys.mean()) < 0.3 * radius
+    luma = rgb.astype(float) @ np.array([0.299, 0.587, 0.114])
+    return float(np.median(luma[ys[middle], xs[middle]]))
+
+
+def test_the_fill_light_lights_the_side_of_a_held_toy_facing_the_child(monkeypatch):
+    """Rasterised light does not bounce; the fill light stands in for what the room reflects
+    toward the child, so a toy held up is not lit by ambient light alone where it faces it."""
+    from devlearn.environments.world import FILL_LIGHT
+
+    assert _held_ball_middle(monkeypatch, FILL_LIGHT) > 1.3 * _held_ball_middle(monkeypatch, 0.0)
+
+
+def test_caregiver_clothes_are_muted_and_toys_bright():
+    """She wears everyday muted colours; toys are saturated, so a toy held up before her shirt
+    stands out from it."""
+    import colorsys
+    import re
+
+    from devlearn.environments.caregiver_body import xml as caregiver_xml
+    from devlearn.environments.catalog import CATEGORIES
+
+    clothes = []
+    for seed in range(50):
+        assets, bodies = caregiver_xml(np.random.default_rng(seed))
+        shirt = re.search(r'name="cg_shirt" rgba="([\d. ]+) 1"', assets).group(1)
+        trousers = re.search(r'type="capsule" fromto="0 -0.1 0[^>]*rgba="([\d. ]+) 1"', bodies)
+        for rgb in (shirt, trousers.group(1)):
+            clothes.append(colorsys.rgb_to_hsv(*map(float, rgb.split()))[1])
+    toys = [
+        colorsys.rgb_to_hsv(*sample_exemplar(c, k).appearance.main)[1]
+        for c in CATEGORIES
+        for k in range(3)
+    ]
+    assert max(clothes) <= 0.36 and min(toys) >= 0.49
