@@ -79,6 +79,8 @@ def _cut(dataset, table: pl.DataFrame, size: int, boxes: bool = True,  # noqa: A
          margin: float = MARGIN) -> np.ndarray:  # fmt: skip
     """uint8 (n, size, size, 3): each row's frame, cut ``margin`` times around its box
     (``boxes``) or whole, in the table's row order."""
+    if not margin > 0:  # refused with or without boxes: a bad call fails the same either way
+        raise ValueError(f"margin must be > 0 (times the box side), got {margin}")
     table = table.with_row_index("view")
     views = np.empty((table.height, size, size, 3), np.uint8)
     for (session_id,), group in table.group_by("session_id", maintain_order=True):
@@ -141,8 +143,6 @@ def _squares(group: pl.DataFrame, height: int, width: int, margin: float = MARGI
     """(x0, y0, side) of a square ``margin`` times each box's side around its centre, in frame."""
     cx = (group["bbox_x0"].to_numpy() + group["bbox_x1"].to_numpy()) / 2
     cy = (group["bbox_y0"].to_numpy() + group["bbox_y1"].to_numpy()) / 2
-    if not margin > 0:
-        raise ValueError(f"margin must be > 0 (times the box side), got {margin}")
     side = np.clip(group["side"].to_numpy() * margin, 8, min(height, width)).astype(int)
     x0 = np.clip(np.round(cx - side / 2), 0, width - side).astype(int)
     y0 = np.clip(np.round(cy - side / 2), 0, height - side).astype(int)

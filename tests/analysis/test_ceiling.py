@@ -60,6 +60,8 @@ def test_ceiling_learns_shapes_that_generalise_to_new_colours(tmp_path: Path):
     )  # fmt: skip
     views, cats = object_views(train, split=None, size=48)  # toy frames have no boxes: whole
     assert len(views) == train.objects.collect().height
+    with pytest.raises(ValueError, match="margin must be > 0"):  # refused without boxes too
+        object_views(train, split=None, size=48, margin=-1.0)
     model = train_ceiling(views, cats, minutes=5, max_steps=80, seed=0, progress=False)
     assert model.steps == 80
     four = forced_choice(model, heldout, n_way=4, trials_per_category=30)
