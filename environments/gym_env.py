@@ -9,7 +9,7 @@ built-in attention model moves the head and the action is ignored. ``info["utter
 the text of an utterance the caregiver starts at that step, else None: chosen as `simulate`
 chooses its scheduled utterances, from what is in the infant's view, what it looks at, what
 she holds and what is not in the room, and drawn forward when she holds a toy up before the
-infant's face (`presenting`). ``info["named"]`` is the category being named while a naming
+infant's face (`utterance_timing`). ``info["named"]`` is the category being named while a naming
 utterance lasts, else None.
 
 Reward: ``reward="none"`` (default) gives 0; ``reward="named_in_view"`` gives 1 at each step
