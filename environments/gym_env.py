@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from devlearn.environments.language import categories_by_place
 from devlearn.environments.plan import IN_VIEW_MIN_FRAC
 from devlearn.environments.utterance_timing import PAUSE_S, PresentedToy, utterance_due
 
@@ -199,20 +200,20 @@ class InfantEnv(gym.Env if gym else object):
         self._due.pop(0)
         self._presented.spoken_over(presented)
         profile = self.sim.infant.profile
-        in_view = []  # largest first, as in `simulate`
-        by_size = sorted(gt.objects, key=lambda o: -o.pixel_frac)
-        for index in [o.index for o in by_size if o.index in visible]:
-            if self._categories[index] not in in_view:
-                in_view.append(self._categories[index])
+        in_view, out_of_view, absent = categories_by_place(  # as `simulate` tells her
+            [o for o in gt.objects if o.index in visible],
+            self._categories.__getitem__,
+            set(self._categories),
+            self._lang.categories,
+        )
         held = self.sim.held()
         attended = self.sim.attended_toy()
-        in_room = set(self._categories)
         utterance = self._lang.next_utterance(
             in_view,
             None if held is None else self._categories[held],
-            [c for c in self._lang.categories if c not in in_room],
+            absent,
             profile.mean_utterance_length,
-            sorted(c for c in in_room if c not in in_view),
+            out_of_view,
             attended=self._categories[attended] if attended in visible else None,
             presented=None if presented is None else self._categories[presented],
         )

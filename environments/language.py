@@ -128,6 +128,21 @@ def _length_tilted_weights(lengths: tuple[int, ...], target: float) -> np.ndarra
     return weights((lo + hi) / 2)
 
 
+def categories_by_place(
+    in_view_objects, category_of, in_room: set[str], catalog: list[str]
+) -> tuple[list[str], list[str], list[str]]:  # noqa: ANN001
+    """What the caregiver is told before she speaks: the categories of the toys in view
+    (``in_view_objects``, with ``index`` and ``pixel_frac``; ``category_of(index)``), largest
+    first; those in the room but out of view, sorted; and the catalog's not in the room."""
+    in_view: list[str] = []
+    for o in sorted(in_view_objects, key=lambda o: -o.pixel_frac):
+        if category_of(o.index) not in in_view:
+            in_view.append(category_of(o.index))
+    out_of_view = sorted(c for c in in_room if c not in in_view)
+    absent = [c for c in catalog if c not in in_room]
+    return in_view, out_of_view, absent
+
+
 class CaregiverLanguage:
     """Plans the caregiver's utterances for one household (seeded)."""
 

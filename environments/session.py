@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from devlearn.environments.catalog import Exemplar, sample_exemplar
+from devlearn.environments.language import categories_by_place
 from devlearn.environments.plan import SessionSpec, SimulateOptions, child_seed
 from devlearn.environments.sim import SimConfig, Simulation
 from devlearn.environments.utterance_timing import PAUSE_S, PresentedToy, utterance_due
@@ -126,15 +127,14 @@ class SessionRecorder:
 
     def _speak(self, sink, frame, t, visible, scene, synth, voices, spans, presented=None) -> float:
         """Plan, voice and record the next utterance at time t; returns its end time."""
-        in_view = []
-        for o in sorted(visible.values(), key=lambda o: -o.pixel_frac):
-            if self.exemplars[o.index].category not in in_view:
-                in_view.append(self.exemplars[o.index].category)
+        in_view, out_of_view, absent = categories_by_place(
+            visible.values(),
+            lambda index: self.exemplars[index].category,
+            {e.category for e in self.exemplars},
+            list(self.opts.categories),
+        )
         held = self.sim.held()
         held_cat = self.exemplars[held].category if held is not None else None
-        in_room = {e.category for e in self.exemplars}
-        out_of_view = sorted(c for c in in_room if c not in in_view)
-        absent = [c for c in self.opts.categories if c not in in_room]
         u = self.lang.next_utterance(
             in_view,
             held_cat,

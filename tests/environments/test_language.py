@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from devlearn.environments import templates as T
-from devlearn.environments.language import CaregiverLanguage, LanguageConfig
+from devlearn.environments.language import CaregiverLanguage, LanguageConfig, categories_by_place
 
 CATEGORIES = (
     "ball car duck cup spoon shoe book bottle block truck bear bunny apple banana hat keys "
@@ -244,3 +245,13 @@ def test_templates_cover_the_kinds_and_a_range_of_lengths():
     assert [
         T.category_of(w, cats) for w in ("doggy", "Kitty", "rabbit", "balls", "key", "cup")
     ] == ["dog", "cat", "bunny", "ball", "keys", None]
+
+
+def test_categories_by_place_lists_in_view_largest_first_then_out_of_view_then_absent():
+    names = {0: "ball", 1: "duck", 2: "ball", 3: "cup"}
+    seen = [SimpleNamespace(index=i, pixel_frac=f) for i, f in ((0, 0.01), (1, 0.2), (2, 0.3))]
+    in_view, out_of_view, absent = categories_by_place(
+        seen, names.__getitem__, {"ball", "duck", "cup", "shoe"}, ["shoe", "car", "ball", "bear"]
+    )
+    assert in_view == ["ball", "duck"]  # the larger ball first, each category once
+    assert out_of_view == ["cup", "shoe"] and absent == ["car", "bear"]
