@@ -16,7 +16,7 @@ from devlearn import months_to_days
 from devlearn.environments.catalog import CATEGORIES, SPLITS
 
 MAX_AGE_MONTHS = 48.0
-IN_VIEW_MIN_FRAC = 0.002  # a toy counts as in view above this fraction of the pixels
+IN_VIEW_MIN_FRAC = 0.002  # a toy counts as in view from this fraction of the pixels on
 
 
 @dataclass

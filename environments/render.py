@@ -35,7 +35,9 @@ class GroundTruth:
     hands_frac: float = 0.0
 
     def visible(self, min_frac: float = 0.0) -> list[int]:
-        return [o.index for o in self.objects if o.pixel_frac > min_frac]
+        """Indices of the objects covering at least ``min_frac`` of the frame (and at least
+        one pixel): one rule for `simulate`'s "in view" and the gym environment's."""
+        return [o.index for o in self.objects if o.pixel_frac >= min_frac and o.pixel_frac > 0]
 
 
 class FrameRenderer:

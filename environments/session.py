@@ -85,7 +85,8 @@ class SessionRecorder:
         for f in range(n_frames):
             t = f / opts.fps
             rgb, gt = sim.step()
-            visible = {o.index: o for o in gt.objects if o.pixel_frac >= opts.in_view_min_frac}
+            shown = set(gt.visible(opts.in_view_min_frac))
+            visible = {o.index: o for o in gt.objects if o.index in shown}
             presented = self.presented.newly_presented(sim.caregiver, visible)
             onset = self.due[next_due] if next_due < len(self.due) else None
             if utterance_due(onset, t, presented) and t >= busy_until:

@@ -297,3 +297,19 @@ def test_caregiver_clothes_are_muted_and_toys_bright():
         for k in range(3)
     ]
     assert max(clothes) <= 0.36 and min(toys) >= 0.49
+
+
+def test_in_view_counts_an_object_at_exactly_the_threshold():
+    from devlearn.environments.plan import IN_VIEW_MIN_FRAC
+    from devlearn.environments.render import GroundTruth, VisibleObject
+
+    box = (0, 0, 1, 1)
+    gt = GroundTruth(
+        [
+            VisibleObject(0, IN_VIEW_MIN_FRAC, box),
+            VisibleObject(1, IN_VIEW_MIN_FRAC * 0.99, box),
+            VisibleObject(2, 0.0, box),
+        ]
+    )
+    assert gt.visible(IN_VIEW_MIN_FRAC) == [0]
+    assert gt.visible() == [0, 1]  # any pixel at all
