@@ -26,12 +26,21 @@ class ObjectiveConfig:
     # word said alone find the objects its written form was grounded in (needs word timings)
     speech_text: float = 1.0
     temporal_window_s: float = 2.0  # how far apart a temporal positive may be
+    # Two utterances that share a word heard in fewer than this share of the training
+    # utterances ("a ball!", "where's the ball?") are positives of each other in the image <->
+    # utterance loss, not negatives: a frame of a ball is no counterexample to another ball
+    # utterance. Words as common as "the" or "look" do not count. 0 = only identical utterances.
+    shared_word_below: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("image_text", "image_speech", "temporal", "speech_text"):
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
                 raise ConfigError(f"objectives.{name} must be a finite weight >= 0, got {value}")
+        if not 0 <= self.shared_word_below <= 1:
+            raise ConfigError(
+                f"objectives.shared_word_below must be in [0, 1], got {self.shared_word_below}"
+            )
         if self.image_text + self.image_speech + self.temporal + self.speech_text == 0:
             raise ConfigError("all objective weights are 0: switch at least one on")
         if self.temporal_window_s <= 0:

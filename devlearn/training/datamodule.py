@@ -121,6 +121,19 @@ def loader_workers(config: TrainConfig) -> int:
     return min(GPU_LOADER_WORKERS, max(0, (os.cpu_count() or 1) - 1)) if on_gpu else 0
 
 
+def distinctive_tokens(vocab: Vocab, utterances: list, below: float) -> list[int]:
+    """Vocabulary indices of the words heard in fewer than ``below`` of the utterances (and at
+    least once): the words two utterances may share to count as saying the same thing."""
+    if below <= 0 or not utterances:
+        return []
+    heard: dict[str, int] = {}
+    for words in utterances:
+        for w in set(words):
+            heard[w] = heard.get(w, 0) + 1
+    limit = below * len(utterances)
+    return sorted(vocab.index[w] for w, n in heard.items() if w in vocab and n < limit)
+
+
 class LearnerData:
     """Samples, vocabulary, plans and caches for one run (no Lightning)."""
 
@@ -144,6 +157,9 @@ class LearnerData:
         self.train = samples.subset(samples.split == "train")
         self.val = samples.subset(samples.split == "val")
         self.vocab = vocab or Vocab.build(self.train.words)
+        self.shared_word_tokens = distinctive_tokens(
+            self.vocab, self.train.words, config.objectives.shared_word_below
+        )
         self.fps = float(self.view.fps or 1.0)
         self._cache_dir, self._progress = cache_dir, progress
         self.speech = None

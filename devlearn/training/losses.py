@@ -41,6 +41,15 @@ def same_tokens(tokens: torch.Tensor) -> torch.Tensor:
     return (tokens[:, None, :] == tokens[None, :, :]).all(-1)
 
 
+def shared_words(tokens: torch.Tensor, counted: torch.Tensor) -> torch.Tensor:
+    """(B, L) token ids -> (B, B) bool, True where two rows share a token that ``counted``
+    (a bool per vocabulary entry) marks, e.g. the words rarer than "the" and "look"."""
+    marked = counted[tokens]  # (B, L)
+    bags = torch.zeros(tokens.shape[0], counted.shape[0], device=tokens.device)
+    bags.scatter_(1, tokens, marked.float())  # duplicates within a row overwrite: 0/1 bags
+    return (bags @ bags.T) > 0
+
+
 def masked_info_nce(
     a: torch.Tensor,
     b: torch.Tensor,

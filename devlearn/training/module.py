@@ -16,7 +16,7 @@ from devlearn import days_to_months
 from devlearn.models.learner import Learner
 from devlearn.training.augment import BatchAugment, to_float_images, warp_mel
 from devlearn.training.config import TrainConfig
-from devlearn.training.losses import info_nce, masked_info_nce, same_tokens
+from devlearn.training.losses import info_nce, masked_info_nce, same_tokens, shared_words
 
 
 class LossNotFinite(RuntimeError):
@@ -28,7 +28,13 @@ class LossNotFinite(RuntimeError):
 
 
 class LearnerModule(L.LightningModule):
-    def __init__(self, config: TrainConfig, vocab_words: list[str], total_steps: int = 1):
+    def __init__(
+        self,
+        config: TrainConfig,
+        vocab_words: list[str],
+        total_steps: int = 1,
+        shared_word_tokens: list[int] | None = None,
+    ):
         super().__init__()
         self.config = config
         self.vocab_words = list(vocab_words)
@@ -38,6 +44,11 @@ class LearnerModule(L.LightningModule):
         self.step_count = 0  # optimiser steps over the whole run, resumes included
         self.samples_seen = 0  # training positions consumed by all ranks together
         self.pending_optimizer_state: dict | None = None
+        # words whose sharing makes two utterances positives (objectives.shared_word_below);
+        # derived from the data on every start, so kept out of checkpoints
+        counted = torch.zeros(len(self.vocab_words), dtype=torch.bool)
+        counted[list(shared_word_tokens or [])] = True
+        self.register_buffer("shared_word_counted", counted, persistent=False)
 
     # --- optimisation --------------------------------------------------------------------
 
@@ -106,7 +117,10 @@ class LearnerModule(L.LightningModule):
         img, scale, out = emb[:b], m.scale(), {}
         if w.image_text > 0:
             tokens = batch["tokens"]
-            out["image_text"] = info_nce(img, m.embed_text(tokens), scale, same_tokens(tokens))
+            same = same_tokens(tokens)
+            if bool(self.shared_word_counted.any()):
+                same = same | shared_words(tokens, self.shared_word_counted)
+            out["image_text"] = info_nce(img, m.embed_text(tokens), scale, same)
         if w.image_speech > 0:
             n_frames = batch["speech_frames"]
             speech = m.embed_speech(warp_mel(batch["speech"].float(), g, warp), n_frames)

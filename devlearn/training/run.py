@@ -87,7 +87,9 @@ def run_training(data: Path, run: Path, config: TrainConfig) -> dict:
         os.replace(tmp, run / CONFIG)
 
     torch.manual_seed(config.seed)
-    module = LearnerModule(config, learner_data.vocab.words)
+    module = LearnerModule(
+        config, learner_data.vocab.words, shared_word_tokens=learner_data.shared_word_tokens
+    )
     if state:
         module.model.load_state_dict(state["state_dict"])
         module.step_count, module.samples_seen = state["step"], state["samples_seen"]

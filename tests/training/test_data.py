@@ -199,3 +199,38 @@ def test_loader_workers_follow_the_accelerator_unless_set(monkeypatch: pytest.Mo
     assert loader_workers(TrainConfig(loader=LoaderConfig(num_workers=2))) == 2
     with pytest.raises(ConfigError, match="num_workers"):
         LoaderConfig(num_workers=-1)
+
+
+def test_distinctive_words_are_those_rarer_than_the_share():
+    from devlearn.models.vocab import Vocab
+    from devlearn.training.datamodule import distinctive_tokens
+
+    utterances = [["look", "the", "ball"], ["the", "ball", "ball"], ["look", "the", "cup"], ["the"]]
+    vocab = Vocab.build(utterances)
+    # shares of utterances: the 4/4, ball 2/4 (counted once per utterance), look 2/4, cup 1/4
+    picked = {vocab.words[i] for i in distinctive_tokens(vocab, utterances, 0.6)}
+    assert picked == {"ball", "look", "cup"}
+    assert {vocab.words[i] for i in distinctive_tokens(vocab, utterances, 0.5)} == {"cup"}
+    assert distinctive_tokens(vocab, utterances, 0.0) == []
+
+
+def test_shared_word_positives_reach_the_module(toy_dataset: Path, tmp_path: Path):
+    from devlearn.training.module import LearnerModule
+
+    data = _data(toy_dataset, tmp_path, objectives=ObjectiveConfig(shared_word_below=0.5))
+    assert data.shared_word_tokens
+    module = LearnerModule(
+        data.config, data.vocab.words, shared_word_tokens=data.shared_word_tokens
+    )
+    counted = module.shared_word_counted
+    assert counted.sum() == len(data.shared_word_tokens) and not counted[:2].any()
+    assert "shared_word_counted" not in module.state_dict()  # derived from data, not saved
+    batch = LearnerDataModule(data).train_source()[0]
+    assert torch.isfinite(module.losses(batch, train=True)["image_text"])
+
+
+def test_shared_word_share_outside_0_1_is_refused():
+    from devlearn.models.learner import ConfigError
+
+    with pytest.raises(ConfigError, match="shared_word_below"):
+        ObjectiveConfig(shared_word_below=1.5)

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from devlearn.training.augment import BatchAugment
 from devlearn.training.config import AugmentConfig
-from devlearn.training.losses import info_nce, masked_info_nce, same_tokens
+from devlearn.training.losses import info_nce, masked_info_nce, same_tokens, shared_words
 
 
 def test_info_nce_is_log_b_for_uninformative_and_near_zero_for_perfect_pairs():
@@ -30,6 +30,24 @@ def test_same_utterances_share_the_target():
     soft = info_nce(img, txt, torch.tensor(50.0), same).item()
     # rows 0, 1 spread their target over two equal logits: log(2) each, row 2 about 0
     assert abs(soft - 2 / 3 * math.log(2)) < 1e-3
+
+
+def test_utterances_sharing_a_counted_word_are_positives():
+    # vocabulary: 0 pad, 1 unk, 2 "the", 3 "look", 4 "ball", 5 "cup"; only 4 and 5 count
+    counted = torch.tensor([False, False, False, False, True, True])
+    tokens = torch.tensor([[3, 2, 4], [2, 4, 4], [3, 2, 5], [3, 0, 0]])
+    assert shared_words(tokens, counted).tolist() == [
+        [True, True, False, False],  # "look the ball" ~ "the ball ball": both say ball
+        [True, True, False, False],
+        [False, False, True, False],  # sharing "look" and "the" with row 0 does not count
+        [False, False, False, False],  # no counted word: not even itself (info_nce adds it)
+    ]
+    # a frame of a ball is then no negative for the other ball utterance: rows 0 and 1 lose
+    # log(2) for two equal logits instead of being pushed apart
+    img = F.normalize(torch.tensor([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]]), dim=1)
+    same = shared_words(tokens, counted)
+    loss = info_nce(img, img, torch.tensor(50.0), same).item()
+    assert abs(loss - 2 / 4 * math.log(2)) < 1e-3
 
 
 def test_masked_info_nce_uses_only_kept_rows():
