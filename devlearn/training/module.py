@@ -49,6 +49,7 @@ class LearnerModule(L.LightningModule):
         counted = torch.zeros(len(self.vocab_words), dtype=torch.bool)
         counted[list(shared_word_tokens or [])] = True
         self.register_buffer("shared_word_counted", counted, persistent=False)
+        self.shared_words_on = bool(counted.any())  # decided once: no device sync per step
 
     # --- optimisation --------------------------------------------------------------------
 
@@ -118,7 +119,7 @@ class LearnerModule(L.LightningModule):
         if w.image_text > 0:
             tokens = batch["tokens"]
             same = same_tokens(tokens)
-            if bool(self.shared_word_counted.any()):
+            if self.shared_words_on:
                 same = same | shared_words(tokens, self.shared_word_counted)
             out["image_text"] = info_nce(img, m.embed_text(tokens), scale, same)
         if w.image_speech > 0:
