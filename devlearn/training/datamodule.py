@@ -14,6 +14,7 @@ seen per step is the same whatever the number of devices, for a fixed global bat
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import lightning as L
@@ -121,7 +122,9 @@ def loader_workers(config: TrainConfig) -> int:
     return min(GPU_LOADER_WORKERS, max(0, (os.cpu_count() or 1) - 1)) if on_gpu else 0
 
 
-def distinctive_tokens(vocab: Vocab, utterances: list, below: float) -> list[int]:
+def distinctive_tokens(
+    vocab: Vocab, utterances: Sequence[Sequence[str]], below: float
+) -> list[int]:
     """Vocabulary indices of the words heard in fewer than ``below`` of the utterances (and at
     least once): the words two utterances may share to count as saying the same thing."""
     if below <= 0 or not utterances:

@@ -226,7 +226,15 @@ def test_shared_word_positives_reach_the_module(toy_dataset: Path, tmp_path: Pat
     assert counted.sum() == len(data.shared_word_tokens) and not counted[:2].any()
     assert "shared_word_counted" not in module.state_dict()  # derived from data, not saved
     batch = LearnerDataModule(data).train_source()[0]
-    assert torch.isfinite(module.losses(batch, train=True)["image_text"])
+    from devlearn.training.losses import same_tokens, shared_words
+
+    tokens = batch["tokens"]
+    extra = shared_words(tokens, counted) & ~same_tokens(tokens)
+    assert extra.any()  # the batch holds different utterances that share a counted word
+    with_shared = module.losses(batch, train=True)["image_text"]
+    module.shared_words_on = False
+    plain = module.losses(batch, train=True)["image_text"]
+    assert torch.isfinite(with_shared) and not torch.isclose(with_shared, plain)
 
 
 def test_shared_word_share_outside_0_1_is_refused():
