@@ -201,7 +201,7 @@ class InfantEnv(gym.Env if gym else object):
         self._presented.spoken_over(presented)
         profile = self.sim.infant.profile
         in_view, out_of_view, absent = categories_by_place(  # as `simulate` tells her
-            [o for o in gt.objects if o.index in visible],
+            gt.visible_objects(IN_VIEW_MIN_FRAC),
             self._categories.__getitem__,
             set(self._categories),
             self._lang.categories,

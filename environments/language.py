@@ -20,8 +20,10 @@ measured in-view rate equals ``p_named_in_view`` over utterances where something
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -129,8 +131,11 @@ def _length_tilted_weights(lengths: tuple[int, ...], target: float) -> np.ndarra
 
 
 def categories_by_place(
-    in_view_objects, category_of, in_room: set[str], catalog: list[str]
-) -> tuple[list[str], list[str], list[str]]:  # noqa: ANN001
+    in_view_objects: Iterable[Any],
+    category_of: Callable[[int], str],
+    in_room: set[str],
+    catalog: list[str],
+) -> tuple[list[str], list[str], list[str]]:
     """What the caregiver is told before she speaks: the categories of the toys in view
     (``in_view_objects``, with ``index`` and ``pixel_frac``; ``category_of(index)``), largest
     first; those in the room but out of view, sorted; and the catalog's not in the room."""

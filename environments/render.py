@@ -34,10 +34,14 @@ class GroundTruth:
     face_frac: float = 0.0
     hands_frac: float = 0.0
 
+    def visible_objects(self, min_frac: float = 0.0) -> list[VisibleObject]:
+        """The objects covering at least ``min_frac`` of the frame (and at least one pixel):
+        one rule for `simulate`'s "in view" and the gym environment's."""
+        return [o for o in self.objects if o.pixel_frac >= min_frac and o.pixel_frac > 0]
+
     def visible(self, min_frac: float = 0.0) -> list[int]:
-        """Indices of the objects covering at least ``min_frac`` of the frame (and at least
-        one pixel): one rule for `simulate`'s "in view" and the gym environment's."""
-        return [o.index for o in self.objects if o.pixel_frac >= min_frac and o.pixel_frac > 0]
+        """Indices of `visible_objects`."""
+        return [o.index for o in self.visible_objects(min_frac)]
 
 
 class FrameRenderer:

@@ -85,8 +85,7 @@ class SessionRecorder:
         for f in range(n_frames):
             t = f / opts.fps
             rgb, gt = sim.step()
-            shown = set(gt.visible(opts.in_view_min_frac))
-            visible = {o.index: o for o in gt.objects if o.index in shown}
+            visible = {o.index: o for o in gt.visible_objects(opts.in_view_min_frac)}
             presented = self.presented.newly_presented(sim.caregiver, visible)
             onset = self.due[next_due] if next_due < len(self.due) else None
             if utterance_due(onset, t, presented) and t >= busy_until:

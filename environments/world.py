@@ -152,7 +152,7 @@ def _lights_xml(rng, height) -> tuple[str, str]:
     # from the ceiling, got ambient light alone and looked flat. A diffuse headlight stands in
     # for the light the room reflects back toward the child and lights the side of a held toy
     # that faces it, as the exemplar renders' headlight does (0.5 with ambient 0.15-0.3 did no
-    # better in the labelled check of caregiver_body.xml).
+    # better in the labelled check noted at the caregiver's clothes, caregiver_body.py).
     ambient = rng.uniform(0.2, 0.35)
     headlight = (
         f'<headlight ambient="{ambient:.3g} {ambient:.3g} {ambient:.3g}" '

@@ -313,3 +313,4 @@ def test_in_view_counts_an_object_at_exactly_the_threshold():
     )
     assert gt.visible(IN_VIEW_MIN_FRAC) == [0]
     assert gt.visible() == [0, 1]  # any pixel at all
+    assert [o.pixel_frac for o in gt.visible_objects(IN_VIEW_MIN_FRAC)] == [IN_VIEW_MIN_FRAC]
