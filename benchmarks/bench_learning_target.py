@@ -18,11 +18,14 @@ same written-word trials: the accuracy the simulated views allow, whatever the o
 (``--ceiling-views shown``: only the toys held up before the child while it looks at them,
 the views that naming pairs with). Its views are cut ``--ceiling-margin`` times each toy's
 true box around it, so that toys fill them about as much as in the renders.
+With ``--gaze-on-named`` (a diagnostic, in an ``--out`` of its own) the learner trains on a
+linked copy of the simulated dataset whose gaze point sits on the named toy whenever it is in
+view: how far the learner gets when its attention always finds the toy being named.
 
 Run: .venv/bin/python benchmarks/bench_learning_target.py --out bench-out [--minutes 15]
      [--train-config FILE] [--set augment.gaze_crop=0.5 --set loader.replay=0.5 ...]
      [--ceiling [--ceiling-minutes M] [--ceiling-views objects|shown] [--ceiling-margin F]]
-     [--skip-control]
+     [--skip-control] [--gaze-on-named]
 Everything is written under --out and reused when there (the simulated dataset, the runs).
 Training settings come from ``--train-config`` (the YAML schema of ``devlearn train``) and
 ``--set section.name=value``; ``curriculum`` and ``max_minutes`` are set by the benchmark.
@@ -133,6 +136,43 @@ def write_home_exemplars(out: Path, hours_per_age: float, size: int, per_categor
             with w.session(f"home-{category}", "exemplars", 365, split="test") as s:
                 s.add_frames(np.stack(group["pixels"].to_list()))
                 s.add_objects(rows)
+    return out
+
+
+def gaze_on_named(sim: Path) -> Path:
+    """A diagnostic copy of ``sim`` next to it (its files linked, not copied) whose gaze point
+    sits on the centre of the named toy's box in every frame where a toy the current utterance
+    names is in view, and is the child's own elsewhere: the learner as if its attention always
+    found the named toy (with ``augment.gaze_crop``, its views are then cut around that toy)."""
+    import polars as pl
+
+    from devlearn.environments.plan import IN_VIEW_MIN_FRAC
+
+    out = sim.with_name(sim.name + "-gaze-on-named")
+    if out.exists():
+        return out
+    partial = out.with_name(out.name + ".partial")
+    partial.mkdir()
+    for item in sim.iterdir():
+        if item.name != "frames.parquet":
+            (partial / item.name).symlink_to(item.resolve())
+    frames = pl.read_parquet(sim / "frames.parquet")
+    named = (
+        pl.read_parquet(sim / "objects.parquet")
+        .filter(pl.col("frame_idx").is_not_null() & pl.col("named"))
+        .filter(pl.col("pixel_frac") >= IN_VIEW_MIN_FRAC)  # in view as simulate counts it
+        .group_by("session_id", "frame_idx")
+        .agg(
+            ((pl.col("bbox_x0") + pl.col("bbox_x1")) / 2).first().alias("toy_x"),
+            ((pl.col("bbox_y0") + pl.col("bbox_y1")) / 2).first().alias("toy_y"),
+        )
+    )
+    moved = frames.join(named, on=["session_id", "frame_idx"], how="left").with_columns(
+        pl.coalesce("toy_x", "gaze_x").cast(frames.schema["gaze_x"]).alias("gaze_x"),
+        pl.coalesce("toy_y", "gaze_y").cast(frames.schema["gaze_y"]).alias("gaze_y"),
+    )
+    moved.select(frames.columns).write_parquet(partial / "frames.parquet")
+    partial.rename(out)
     return out
 
 
@@ -309,6 +349,11 @@ def main() -> None:
         help="ceiling views are this many times the toy's box side",
     )  # fmt: skip
     parser.add_argument(
+        "--gaze-on-named", action="store_true",
+        help="diagnostic: train where the gaze point sits on the named toy whenever it is in "
+        "view (a linked copy of the simulated dataset; use an --out of its own)",
+    )  # fmt: skip
+    parser.add_argument(
         "--home-hours", type=float, default=0.25,
         help="hours per age and child of the held-out homes (0: leave that set out)",
     )  # fmt: skip
@@ -335,6 +380,9 @@ def main() -> None:
             workers=args.workers,
         )
     print(f"simulated dataset: {sim} ({(time.perf_counter() - started) / 60:.1f} min)")
+    if args.gaze_on_named:
+        sim = gaze_on_named(sim)
+        print(f"gaze moved onto the named toy: {sim}")
     ds = open_dataset(sim)
     categories = sorted(ds.objects.select("category").unique().collect()["category"].drop_nulls())
     n_train = ds.select(split="train").utterances.select("utt_id").collect().height

@@ -215,3 +215,31 @@ def test_shown_ceiling_views_are_the_toys_held_up_in_training_sessions(bench, tm
     assert abs((views[..., 0] > 100).mean() - 1 / 1.5**2) < 0.05
     with pytest.raises(ValueError, match="unknown ceiling views"):
         bench.ceiling_views(ds, "faces")
+
+
+def test_gaze_on_named_moves_the_gaze_onto_the_named_toy_only(bench, tmp_path: Path):
+    from devlearn.datasets import DatasetWriter
+
+    data = tmp_path / "sim"
+    with DatasetWriter(data, fps=1.0, frame_size=(32, 32), source="simulated") as w:
+        with w.session("a", "child", 300, split="train") as s:
+            s.add_frames(np.zeros((3, 32, 32, 3), np.uint8))
+            s.add_frame_columns(gaze_x=[1.0, 2.0, 3.0], gaze_y=[4.0, 5.0, 6.0])
+            box = dict(object_id="o", category="cup", pixel_frac=0.1, bbox_x0=10, bbox_y0=20,
+                       bbox_x1=14, bbox_y1=30)  # fmt: skip
+            # frame 0: in view, not named; 1: in view and named; 2: named, 2 pixels (not in view)
+            tiny = {**box, "pixel_frac": 2 / 32**2}
+            s.add_objects(
+                [
+                    dict(frame_idx=0, named=False, **box),
+                    dict(frame_idx=1, named=True, **box),
+                    dict(frame_idx=2, named=True, **tiny),
+                ]
+            )
+    moved = bench.gaze_on_named(data)
+    assert moved.name == "sim-gaze-on-named" and bench.gaze_on_named(data) == moved  # reused
+    frames = open_dataset(moved).frames.sort("frame_idx").collect()
+    assert frames["gaze_x"].to_list() == [1.0, 12.0, 3.0]
+    assert frames["gaze_y"].to_list() == [4.0, 25.0, 6.0]
+    assert open_dataset(moved).objects.collect().height == 3  # the rest is the same dataset
+    assert open_dataset(data).frames.sort("frame_idx").collect()["gaze_x"].to_list()[1] == 2.0
