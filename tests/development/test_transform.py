@@ -90,7 +90,9 @@ def test_younger_is_blurrier():
     ages = torch.tensor([1.0, 3.0, 6.0, 12.0])
     out = acuity_only()(image.expand(4, -1, -1, -1), ages)
     kept = [amplitude(out[i : i + 1], 40, 0) for i in range(4)]
-    assert kept == sorted(kept) and kept[0] < 1e-9 and kept[-1] > 0.39
+    # non-decreasing with age; amplitudes below 1e-9 are all "gone", whatever their rounding
+    assert all(b >= a - 1e-9 for a, b in zip(kept, kept[1:], strict=False))
+    assert kept[0] < 1e-9 and kept[-1] > 0.39 and kept[-1] > kept[1] + 0.3
 
 
 def test_per_sample_ages_match_single_age_calls():
