@@ -144,6 +144,8 @@ def gaze_on_named(sim: Path) -> Path:
     sits on the centre of the named toy's box in every frame where a toy the current utterance
     names is in view, and is the child's own elsewhere: the learner as if its attention always
     found the named toy (with ``augment.gaze_crop``, its views are then cut around that toy)."""
+    import shutil
+
     import polars as pl
 
     from devlearn.environments.plan import IN_VIEW_MIN_FRAC
@@ -151,12 +153,15 @@ def gaze_on_named(sim: Path) -> Path:
     out = sim.with_name(sim.name + "-gaze-on-named")
     if out.exists():
         return out
+    frames = pl.read_parquet(sim / "frames.parquet")
+    if not {"gaze_x", "gaze_y"} <= set(frames.columns):
+        raise SystemExit(f"{sim}: the frames table has no gaze_x/gaze_y to move")
     partial = out.with_name(out.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)  # left by an interrupted earlier call
     partial.mkdir()
     for item in sim.iterdir():
         if item.name != "frames.parquet":
             (partial / item.name).symlink_to(item.resolve())
-    frames = pl.read_parquet(sim / "frames.parquet")
     named = (
         pl.read_parquet(sim / "objects.parquet")
         .filter(pl.col("frame_idx").is_not_null() & pl.col("named"))

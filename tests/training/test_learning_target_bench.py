@@ -236,6 +236,7 @@ def test_gaze_on_named_moves_the_gaze_onto_the_named_toy_only(bench, tmp_path: P
                     dict(frame_idx=2, named=True, **tiny),
                 ]
             )
+    (tmp_path / "sim-gaze-on-named.partial").mkdir()  # left by an interrupted call
     moved = bench.gaze_on_named(data)
     assert moved.name == "sim-gaze-on-named" and bench.gaze_on_named(data) == moved  # reused
     frames = open_dataset(moved).frames.sort("frame_idx").collect()
