@@ -192,7 +192,8 @@ class InfantEnv(gym.Env if gym else object):
         """Start the next due utterance at time t, told what the infant sees and holds."""
         if self._scene is None:
             return None
-        visible = gt.visible(IN_VIEW_MIN_FRAC)
+        in_view_objects = gt.visible_objects(IN_VIEW_MIN_FRAC)
+        visible = {o.index for o in in_view_objects}
         presented = self._presented.newly_presented(self.sim.caregiver, visible)
         onset = self._due[0] if self._due else None
         if not utterance_due(onset, t, presented) or t < self._busy_until:
@@ -201,7 +202,7 @@ class InfantEnv(gym.Env if gym else object):
         self._presented.spoken_over(presented)
         profile = self.sim.infant.profile
         in_view, out_of_view, absent = categories_by_place(  # as `simulate` tells her
-            gt.visible_objects(IN_VIEW_MIN_FRAC),
+            in_view_objects,
             self._categories.__getitem__,
             set(self._categories),
             self._lang.categories,
